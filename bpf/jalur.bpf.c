@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * jalur's data path. Control flow only; each concern has its header.
+ *
+ *   LAN ingress XDP: decide the WAN, hand the fwmark to tc in metadata
+ *   LAN ingress tc:  set skb->mark (XDP cannot), or decide itself without XDP
+ *   WAN ingress tc:  rx counters, pin inbound connections to their WAN
+ */
+#include "common.h"
+#include "counters.h"
+#include "decide.h"
+#include "flow_table.h"
+#include "maps.h"
+#include "parsing.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("xdp")
+int jalur_xdp_lan(struct xdp_md *ctx)
+{
+	struct jalur_xdp_meta *meta;
+	struct verdict v = {};
+	void *data, *data_end;
+
+	/* without room for metadata tc decides alone, so count nothing here */
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)))
+		return XDP_PASS;
+	meta = (void *)(long)ctx->data_meta;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if ((void *)(meta + 1) > data)
+		return XDP_PASS;
+
+	decide_lan(data, data_end, data_end - data, ctx->ingress_ifindex, &v);
+	meta->mark = v.mark;
+	meta->magic = JALUR_META_MAGIC;
+	return v.action == VERDICT_DROP ? XDP_DROP : XDP_PASS;
+}
+
+static __always_inline void set_mark(struct __sk_buff *skb, __u32 mark)
+{
+	__u32 zero = 0;
+	struct jalur_settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+	__u32 mask = cfg ? cfg->fwmark_mask : 0xffffffffu;
+
+	skb->mark = (skb->mark & ~mask) | (mark & mask);
+}
+
+SEC("tc")
+int jalur_tc_lan(struct __sk_buff *skb)
+{
+	struct jalur_xdp_meta *meta = (void *)(long)skb->data_meta;
+	void *data = (void *)(long)skb->data;
+	struct verdict v = {};
+
+	if ((void *)(meta + 1) <= data && meta->magic == JALUR_META_MAGIC) {
+		if (meta->mark)
+			set_mark(skb, meta->mark);
+		return TC_ACT_OK;
+	}
+
+	count_reason(JALUR_R_TC_DECIDED);
+	decide_lan(data, (void *)(long)skb->data_end, skb->len, skb->ingress_ifindex, &v);
+	if (v.action == VERDICT_DROP)
+		return TC_ACT_SHOT;
+	if (v.action == VERDICT_MARK)
+		set_mark(skb, v.mark);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int jalur_tc_wan(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	__u32 ifindex = skb->ingress_ifindex;
+	struct jalur_wan_stats *s;
+	struct packet p = {};
+	__u32 *wan;
+
+	wan = bpf_map_lookup_elem(&wan_ifindex, &ifindex);
+	if (!wan)
+		return TC_ACT_OK;
+	count_reason(JALUR_R_WAN_RX);
+	s = wan_stats_of(*wan);
+	if (s) {
+		s->rx_packets++;
+		s->rx_bytes += skb->len;
+	}
+	if (parse_packet(data, data_end, skb->len, &p) != PARSE_OK || p.proto != IPPROTO_TCP)
+		return TC_ACT_OK;
+
+	if ((p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK)) {
+		if (s)
+			s->synack_in++;
+	} else if (p.tcp_flags & TCP_FLAG_SYN) {
+		/* a connection opened from outside (a port forward): its LAN
+		 * host's replies must leave by this WAN, whatever the balancer says */
+		struct jalur_inbound_key k;
+		struct jalur_inbound in = { .last_seen_ns = bpf_ktime_get_coarse_ns(), .wan = *wan };
+
+		inbound_key_of_remote(&k, p.saddr, p.sport, &p);
+		bpf_map_update_elem(&inbound, &k, &in, BPF_ANY);
+	}
+	return TC_ACT_OK;
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "support/bpf_fixture.h"
+
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace jalur::test {
+
+namespace {
+
+datapath::Datapath load_unpinned()
+{
+    datapath::LoadOptions opts;
+    opts.sizes.flows = 1 << 18;
+    auto dp = datapath::Datapath::load(opts);
+    if (!dp)
+        throw std::runtime_error(dp.error().message);
+    return std::move(dp).value();
+}
+
+void check(const Result<void> &r)
+{
+    if (!r)
+        throw std::runtime_error(r.error().message);
+}
+
+} // namespace
+
+template <typename Key>
+std::vector<Key> keys_of(int fd);
+
+BpfFixture::BpfFixture() : dp_(load_unpinned()) {}
+
+XdpResult BpfFixture::run_xdp(const Bytes &frame)
+{
+    Bytes out(frame.size() + 256);
+    xdp_md ctx_in{}, ctx_out{};
+    ctx_in.data_end = static_cast<uint32_t>(frame.size());
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_out = out.data(),
+                .data_size_in = static_cast<uint32_t>(frame.size()), .data_size_out = static_cast<uint32_t>(out.size()),
+                .ctx_in = &ctx_in, .ctx_out = &ctx_out, .ctx_size_in = sizeof(ctx_in),
+                .ctx_size_out = sizeof(ctx_out), .repeat = 1);
+    if (bpf_prog_test_run_opts(dp_.xdp_lan_fd(), &opts) != 0)
+        throw std::runtime_error("BPF_PROG_TEST_RUN (xdp) failed: " + std::string(strerror(errno)));
+    XdpResult r{opts.retval, std::nullopt};
+    // the output starts at data_meta; ctx_out.data is the metadata's size
+    if (ctx_out.data >= sizeof(jalur_xdp_meta)) {
+        jalur_xdp_meta m;
+        std::memcpy(&m, out.data() + ctx_out.data - sizeof(m), sizeof(m));
+        r.meta = m;
+    }
+    return r;
+}
+
+static std::optional<TcResult> try_run_tc(int fd, const Bytes &frame, uint32_t ingress_ifindex, uint32_t mark)
+{
+    Bytes out(frame.size() + 256);
+    __sk_buff ctx{};
+    ctx.ingress_ifindex = ingress_ifindex;
+    ctx.mark = mark;
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_out = out.data(),
+                .data_size_in = static_cast<uint32_t>(frame.size()), .data_size_out = static_cast<uint32_t>(out.size()),
+                .ctx_in = &ctx, .ctx_out = &ctx, .ctx_size_in = sizeof(ctx), .ctx_size_out = sizeof(ctx),
+                .repeat = 1);
+    if (bpf_prog_test_run_opts(fd, &opts) != 0) {
+        if (errno == EINVAL)
+            return std::nullopt;
+        throw std::runtime_error("BPF_PROG_TEST_RUN (tc) failed: " + std::string(strerror(errno)));
+    }
+    return TcResult{static_cast<int>(opts.retval), ctx.mark};
+}
+
+static TcResult run_tc(int fd, const Bytes &frame, uint32_t ingress_ifindex, uint32_t mark)
+{
+    auto r = try_run_tc(fd, frame, ingress_ifindex, mark);
+    if (!r)
+        throw std::runtime_error("BPF_PROG_TEST_RUN (tc) refused a frame of " + std::to_string(frame.size()) +
+                                 " bytes");
+    return *r;
+}
+
+std::optional<TcResult> BpfFixture::try_run_tc_lan(const Bytes &frame)
+{
+    return try_run_tc(dp_.tc_lan_fd(), frame, 1, 0);
+}
+
+TcResult BpfFixture::run_tc_lan(const Bytes &frame, uint32_t ingress_ifindex, uint32_t mark)
+{
+    return run_tc(dp_.tc_lan_fd(), frame, ingress_ifindex, mark);
+}
+
+TcResult BpfFixture::run_tc_wan(const Bytes &frame, uint32_t ingress_ifindex)
+{
+    return run_tc(dp_.tc_wan_fd(), frame, ingress_ifindex, 0);
+}
+
+void BpfFixture::add_wan(uint32_t id, jalur_wan_state state)
+{
+    jalur_wan w{};
+    w.ifindex = ifindex_of(id);
+    w.fwmark = mark_of(id);
+    w.state = state;
+    check(datapath::set_wan(dp_, id, w));
+}
+
+void BpfFixture::set_policy(uint32_t id, std::vector<balancer::Member> members, datapath::PolicyParams params)
+{
+    auto table = params.mode == JALUR_MODE_NTH ? balancer::build_nth_slots(members)
+                                               : balancer::build_hash_slots(members);
+    check(datapath::publish_policy(dp_, id, params, table));
+}
+
+void BpfFixture::set_default_policy(uint32_t policy)
+{
+    check(datapath::publish_rules(dp_, {}, policy, 0xffffffffu));
+}
+
+std::optional<uint32_t> BpfFixture::wan_for(const Bytes &frame)
+{
+    auto r = run_tc_lan(frame);
+    if (r.mark == 0)
+        return std::nullopt;
+    return wan_of(r.mark);
+}
+
+size_t BpfFixture::flow_count()
+{
+    return keys_of<jalur_flow_key>(dp_.flows().fd()).size();
+}
+
+template <typename Key>
+std::vector<Key> keys_of(int fd)
+{
+    std::vector<Key> keys;
+    Key key{}, next{};
+    void *prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        keys.push_back(next);
+        key = next;
+        prev = &key;
+    }
+    return keys;
+}
+
+void BpfFixture::forget_flows()
+{
+    for (const auto &k : keys_of<jalur_flow_key>(dp_.flows().fd()))
+        bpf_map_delete_elem(dp_.flows().fd(), &k);
+    for (const auto &k : keys_of<jalur_affinity_key>(dp_.affinity().fd()))
+        bpf_map_delete_elem(dp_.affinity().fd(), &k);
+}
+
+void BpfFixture::age_affinity()
+{
+    for (const auto &k : keys_of<jalur_affinity_key>(dp_.affinity().fd())) {
+        jalur_affinity a{};
+        if (bpf_map_lookup_elem(dp_.affinity().fd(), &k, &a) == 0) {
+            a.last_seen_ns = 0;
+            bpf_map_update_elem(dp_.affinity().fd(), &k, &a, BPF_EXIST);
+        }
+    }
+}
+
+Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport)
+{
+    PacketBuilder b;
+    b.eth();
+    if (src.find(':') != std::string::npos)
+        b.ipv6(src, dst);
+    else
+        b.ipv4(src, dst);
+    return b.tcp(sport, dport, 0x02).build();
+}
+
+} // namespace jalur::test

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// One function per subcommand: each registers its options and its action.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace jalur::cli {
+
+void add_version(CLI::App &app);
+
+} // namespace jalur::cli

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "datapath/datapath.h"
+
+#include "jalur_bpf.skel.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace jalur::datapath {
+
+namespace {
+
+std::string errno_text(int err)
+{
+    return std::strerror(err < 0 ? -err : err);
+}
+
+} // namespace
+
+Result<void> Map::update(const void *key, const void *value, uint64_t flags) const
+{
+    if (bpf_map_update_elem(fd_, key, value, flags) != 0)
+        return errorf("map " + name_ + ": update failed: " + errno_text(errno));
+    return {};
+}
+
+bool Map::lookup(const void *key, void *value) const
+{
+    return bpf_map_lookup_elem(fd_, key, value) == 0;
+}
+
+Result<void> Map::erase(const void *key) const
+{
+    if (bpf_map_delete_elem(fd_, key) != 0 && errno != ENOENT)
+        return errorf("map " + name_ + ": delete failed: " + errno_text(errno));
+    return {};
+}
+
+void Datapath::Deleter::operator()(jalur_bpf *skel) const
+{
+    jalur_bpf__destroy(skel);
+}
+
+Datapath::Datapath(std::unique_ptr<jalur_bpf, Deleter> skel) : skel_(std::move(skel))
+{
+    int n = libbpf_num_possible_cpus();
+    ncpus_ = n > 0 ? static_cast<unsigned>(n) : 1;
+}
+
+Datapath::Datapath(Datapath &&) noexcept = default;
+Datapath &Datapath::operator=(Datapath &&) noexcept = default;
+Datapath::~Datapath() = default;
+
+Result<Datapath> Datapath::load(const LoadOptions &opts)
+{
+    LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+    if (!opts.pin_dir.empty())
+        open_opts.pin_root_path = opts.pin_dir.c_str();
+
+    std::unique_ptr<jalur_bpf, Deleter> skel(jalur_bpf__open_opts(&open_opts));
+    if (!skel)
+        return errorf("cannot open the BPF object: " + errno_text(errno));
+
+    bpf_map__set_max_entries(skel->maps.flows, opts.sizes.flows);
+    bpf_map__set_max_entries(skel->maps.affinity, opts.sizes.affinity);
+    bpf_map__set_max_entries(skel->maps.inbound, opts.sizes.inbound);
+    bpf_map__set_max_entries(skel->maps.rule_src, opts.sizes.rule_prefixes);
+    bpf_map__set_max_entries(skel->maps.rule_dst, opts.sizes.rule_prefixes);
+
+    if (opts.pin_dir.empty()) {
+        bpf_map *m;
+        bpf_object__for_each_map(m, skel->obj) bpf_map__set_pin_path(m, nullptr);
+    }
+
+    if (int err = jalur_bpf__load(skel.get()); err != 0) {
+        std::string where = opts.pin_dir.empty() ? "" : " (pins under " + opts.pin_dir + ")";
+        return errorf("cannot load the BPF programs" + where + ": " + errno_text(err) +
+                      "; a pinned map whose layout differs from this build is not reused");
+    }
+    return Datapath(std::move(skel));
+}
+
+int Datapath::xdp_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_xdp_lan); }
+int Datapath::tc_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_lan); }
+int Datapath::tc_wan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_wan); }
+
+Map Datapath::map_of(bpf_map *m) const { return Map(bpf_map__fd(m), bpf_map__name(m)); }
+Map Datapath::settings() const { return map_of(skel_->maps.settings); }
+Map Datapath::wans() const { return map_of(skel_->maps.wans); }
+Map Datapath::wan_ifindex() const { return map_of(skel_->maps.wan_ifindex); }
+Map Datapath::policies() const { return map_of(skel_->maps.policies); }
+Map Datapath::slots() const { return map_of(skel_->maps.slots); }
+Map Datapath::rules() const { return map_of(skel_->maps.rules); }
+Map Datapath::rule_src() const { return map_of(skel_->maps.rule_src); }
+Map Datapath::rule_dst() const { return map_of(skel_->maps.rule_dst); }
+Map Datapath::local_nets() const { return map_of(skel_->maps.local_nets); }
+Map Datapath::flows() const { return map_of(skel_->maps.flows); }
+Map Datapath::affinity() const { return map_of(skel_->maps.affinity); }
+Map Datapath::inbound() const { return map_of(skel_->maps.inbound); }
+Map Datapath::wan_stats() const { return map_of(skel_->maps.wan_stats); }
+Map Datapath::reasons() const { return map_of(skel_->maps.reasons); }
+
+jalur_wan_stats Datapath::wan_stats_sum(uint32_t wan) const
+{
+    std::vector<jalur_wan_stats> per_cpu(ncpus_);
+    jalur_wan_stats sum{};
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.wan_stats), &wan, per_cpu.data()) != 0)
+        return sum;
+    for (const auto &s : per_cpu) {
+        sum.tx_packets += s.tx_packets;
+        sum.tx_bytes += s.tx_bytes;
+        sum.rx_packets += s.rx_packets;
+        sum.rx_bytes += s.rx_bytes;
+        sum.new_flows += s.new_flows;
+        sum.moved_flows += s.moved_flows;
+        sum.syn_out += s.syn_out;
+        sum.synack_in += s.synack_in;
+    }
+    return sum;
+}
+
+uint64_t Datapath::reason_sum(uint32_t reason) const
+{
+    std::vector<uint64_t> per_cpu(ncpus_);
+    uint64_t sum = 0;
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.reasons), &reason, per_cpu.data()) != 0)
+        return 0;
+    for (auto v : per_cpu)
+        sum += v;
+    return sum;
+}
+
+} // namespace jalur::datapath

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Owner of the loaded BPF object: the only code that creates, pins or
+// writes the data path's maps.
+#pragma once
+
+#include "common/result.h"
+#include "jalur/datapath.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct jalur_bpf;
+struct bpf_map;
+
+namespace jalur::datapath {
+
+struct MapSizes {
+    uint32_t flows = JALUR_DEFAULT_FLOWS;
+    uint32_t affinity = JALUR_DEFAULT_AFFINITY;
+    uint32_t inbound = JALUR_DEFAULT_INBOUND;
+    uint32_t rule_prefixes = JALUR_DEFAULT_LPM;
+};
+
+struct LoadOptions {
+    std::string pin_dir; // bpffs directory; empty: nothing is pinned (tests, benchmarks)
+    MapSizes sizes;
+};
+
+// A map of the loaded object, addressed by fd; typed helpers on top.
+class Map {
+public:
+    Map(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+    int fd() const { return fd_; }
+    const std::string &name() const { return name_; }
+
+    Result<void> update(const void *key, const void *value, uint64_t flags = 0) const;
+    bool lookup(const void *key, void *value) const;
+    Result<void> erase(const void *key) const;
+
+private:
+    int fd_;
+    std::string name_;
+};
+
+class Datapath {
+public:
+    static Result<Datapath> load(const LoadOptions &opts);
+
+    Datapath(Datapath &&) noexcept;
+    Datapath &operator=(Datapath &&) noexcept;
+    ~Datapath();
+
+    int xdp_lan_fd() const;
+    int tc_lan_fd() const;
+    int tc_wan_fd() const;
+
+    Map settings() const;
+    Map wans() const;
+    Map wan_ifindex() const;
+    Map policies() const;
+    Map slots() const;
+    Map rules() const;
+    Map rule_src() const;
+    Map rule_dst() const;
+    Map local_nets() const;
+    Map flows() const;
+    Map affinity() const;
+    Map inbound() const;
+    Map wan_stats() const;
+    Map reasons() const;
+
+    // Per-CPU counters summed over every possible CPU.
+    jalur_wan_stats wan_stats_sum(uint32_t wan) const;
+    uint64_t reason_sum(uint32_t reason) const;
+
+private:
+    struct Deleter {
+        void operator()(jalur_bpf *skel) const;
+    };
+    explicit Datapath(std::unique_ptr<jalur_bpf, Deleter> skel);
+    Map map_of(bpf_map *m) const;
+
+    std::unique_ptr<jalur_bpf, Deleter> skel_;
+    unsigned ncpus_ = 1;
+};
+
+} // namespace jalur::datapath

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Publishing the agent's decisions into the data path's maps. Anything a
+// packet reads as a whole (a slot table, a rule set) is written to the idle
+// half and then switched on with one map write, so no packet sees a table
+// half-written.
+#pragma once
+
+#include "balancer/slot_table.h"
+#include "common/prefix.h"
+#include "common/result.h"
+#include "datapath/datapath.h"
+
+#include <span>
+#include <vector>
+
+namespace jalur::datapath {
+
+struct PolicyParams {
+    uint32_t fields = JALUR_F_SRC_ADDR | JALUR_F_DST_ADDR | JALUR_F_SRC_PORT | JALUR_F_DST_PORT;
+    uint32_t mode = JALUR_MODE_HASH;
+    uint32_t fallback = JALUR_FALLBACK_MAIN;
+    uint32_t affinity = JALUR_AFFINITY_NONE;
+    uint64_t affinity_timeout_ns = 0;
+};
+
+// A table of JALUR_WAN_NONE everywhere (no live member) publishes the policy
+// as not live: its fallback applies.
+Result<void> publish_policy(const Datapath &dp, uint32_t id, const PolicyParams &params,
+                            const balancer::SlotTable &table);
+
+struct RuleSpec {
+    uint32_t action = JALUR_ACTION_BYPASS; // policy id or JALUR_ACTION_BYPASS
+    uint32_t ifindex = 0;
+    uint8_t proto = 0;
+    uint8_t family = 0;
+    uint16_t dport_lo = 0, dport_hi = 65535;
+    std::vector<Prefix> src, dst; // empty: any
+};
+
+Result<void> publish_rules(const Datapath &dp, std::span<const RuleSpec> rules, uint32_t default_action,
+                           uint32_t fwmark_mask);
+
+Result<void> set_wan(const Datapath &dp, uint32_t id, const jalur_wan &wan);
+Result<void> set_wan_state(const Datapath &dp, uint32_t id, jalur_wan_state state);
+
+// Replaces the set of destinations that are never balanced.
+Result<void> set_local_nets(const Datapath &dp, std::span<const Prefix> nets);
+
+} // namespace jalur::datapath

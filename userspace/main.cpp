@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "cli/commands.h"
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"jalur: multi-WAN load balancing and failover with an eBPF data path"};
+    app.require_subcommand(1);
+    jalur::cli::add_version(app);
+    CLI11_PARSE(app, argc, argv);
+    return 0;
+}
