@@ -6,6 +6,9 @@ int main(int argc, char **argv)
     CLI::App app{"jalur: multi-WAN load balancing and failover with an eBPF data path"};
     app.require_subcommand(1);
     jalur::cli::add_version(app);
+    jalur::cli::add_run(app);
+    jalur::cli::add_status(app);
+    jalur::cli::add_flows(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

@@ -7,5 +7,8 @@
 namespace jalur::cli {
 
 void add_version(CLI::App &app);
+void add_run(CLI::App &app);
+void add_status(CLI::App &app);
+void add_flows(CLI::App &app);
 
 } // namespace jalur::cli

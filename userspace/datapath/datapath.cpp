@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "datapath/datapath.h"
 
+#include "datapath/percpu.h"
 #include "jalur_bpf.skel.h"
 
 #include <bpf/bpf.h>
@@ -44,11 +45,7 @@ void Datapath::Deleter::operator()(jalur_bpf *skel) const
     jalur_bpf__destroy(skel);
 }
 
-Datapath::Datapath(std::unique_ptr<jalur_bpf, Deleter> skel) : skel_(std::move(skel))
-{
-    int n = libbpf_num_possible_cpus();
-    ncpus_ = n > 0 ? static_cast<unsigned>(n) : 1;
-}
+Datapath::Datapath(std::unique_ptr<jalur_bpf, Deleter> skel) : skel_(std::move(skel)) {}
 
 Datapath::Datapath(Datapath &&) noexcept = default;
 Datapath &Datapath::operator=(Datapath &&) noexcept = default;
@@ -83,6 +80,12 @@ Result<Datapath> Datapath::load(const LoadOptions &opts)
     return Datapath(std::move(skel));
 }
 
+void Datapath::unpin()
+{
+    bpf_map *m;
+    bpf_object__for_each_map(m, skel_->obj) if (bpf_map__is_pinned(m)) bpf_map__unpin(m, nullptr);
+}
+
 int Datapath::xdp_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_xdp_lan); }
 int Datapath::tc_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_lan); }
 int Datapath::tc_wan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_wan); }
@@ -105,32 +108,12 @@ Map Datapath::reasons() const { return map_of(skel_->maps.reasons); }
 
 jalur_wan_stats Datapath::wan_stats_sum(uint32_t wan) const
 {
-    std::vector<jalur_wan_stats> per_cpu(ncpus_);
-    jalur_wan_stats sum{};
-    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.wan_stats), &wan, per_cpu.data()) != 0)
-        return sum;
-    for (const auto &s : per_cpu) {
-        sum.tx_packets += s.tx_packets;
-        sum.tx_bytes += s.tx_bytes;
-        sum.rx_packets += s.rx_packets;
-        sum.rx_bytes += s.rx_bytes;
-        sum.new_flows += s.new_flows;
-        sum.moved_flows += s.moved_flows;
-        sum.syn_out += s.syn_out;
-        sum.synack_in += s.synack_in;
-    }
-    return sum;
+    return percpu_sum<jalur_wan_stats>(bpf_map__fd(skel_->maps.wan_stats), wan);
 }
 
 uint64_t Datapath::reason_sum(uint32_t reason) const
 {
-    std::vector<uint64_t> per_cpu(ncpus_);
-    uint64_t sum = 0;
-    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.reasons), &reason, per_cpu.data()) != 0)
-        return 0;
-    for (auto v : per_cpu)
-        sum += v;
-    return sum;
+    return percpu_sum<uint64_t>(bpf_map__fd(skel_->maps.reasons), reason);
 }
 
 } // namespace jalur::datapath

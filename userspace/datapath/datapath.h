@@ -52,6 +52,9 @@ public:
     Datapath &operator=(Datapath &&) noexcept;
     ~Datapath();
 
+    // Removes every pin of this object (the maps live on while loaded).
+    void unpin();
+
     int xdp_lan_fd() const;
     int tc_lan_fd() const;
     int tc_wan_fd() const;
@@ -83,7 +86,6 @@ private:
     Map map_of(bpf_map *m) const;
 
     std::unique_ptr<jalur_bpf, Deleter> skel_;
-    unsigned ncpus_ = 1;
 };
 
 } // namespace jalur::datapath

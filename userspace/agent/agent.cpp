@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "agent/agent.h"
+
+#include "config/parse.h"
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <filesystem>
+
+namespace jalur::agent {
+
+namespace {
+
+uint32_t ifindex_of(const std::string &name)
+{
+    return if_nametoindex(name.c_str());
+}
+
+datapath::XdpAttachMode xdp_mode(config::XdpMode m)
+{
+    switch (m) {
+    case config::XdpMode::Native:
+        return datapath::XdpAttachMode::Native;
+    case config::XdpMode::Generic:
+        return datapath::XdpAttachMode::Generic;
+    default:
+        return datapath::XdpAttachMode::Auto;
+    }
+}
+
+// The gateway of a WAN: static from config, or "auto": the default route the
+// interface's DHCP/PPPoE client put in the main table.
+std::optional<Prefix> gateway_of(routing::Netlink &nl, const std::optional<std::string> &configured, int family,
+                                 int ifindex)
+{
+    if (!configured)
+        return std::nullopt;
+    if (*configured != "auto") {
+        auto p = Prefix::parse(*configured);
+        return p ? std::optional<Prefix>(p.value()) : std::nullopt;
+    }
+    auto routes = nl.routes(family, RT_TABLE_MAIN);
+    if (!routes)
+        return std::nullopt;
+    for (const auto &r : routes.value())
+        if (r.dst.len == 0 && r.ifindex == ifindex && r.gateway)
+            return r.gateway;
+    return std::nullopt;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
+{
+    std::unique_ptr<Agent> a(new Agent(std::move(cfg), opts));
+    auto loop = EventLoop::create();
+    if (!loop)
+        return loop.error();
+    a->loop_.emplace(std::move(loop).value());
+
+    auto nl = routing::Netlink::open();
+    if (!nl)
+        return nl.error();
+    a->nl_.emplace(std::move(nl).value());
+    auto events = routing::Netlink::open(RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
+                                         RTMGRP_IPV6_ROUTE | RTMGRP_LINK);
+    if (!events)
+        return events.error();
+    a->nl_events_.emplace(std::move(events).value());
+
+    // Order matters: maps are filled before any program sees a packet, and
+    // routing exists before packets are marked for it.
+    for (const auto &w : a->cfg_.wans)
+        a->wan_states_[w.name] = JALUR_WAN_UP;
+    if (auto r = a->load_datapath(); !r)
+        return r.error();
+    if (auto r = a->publish(a->cfg_); !r)
+        return r.error();
+    if (auto r = a->refresh_local_nets(); !r)
+        return r.error();
+    a->routing_ = std::make_unique<routing::PolicyRouting>(*a->nl_, a->cfg_.fwmark_mask);
+    if (auto r = a->apply_routing(a->cfg_); !r)
+        return r.error();
+    if (auto r = a->attach(a->cfg_); !r)
+        return r.error();
+
+    Agent *self = a.get();
+    if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
+        return r.error();
+    spdlog::info("jalur running: {} WAN(s), {} polic{}, {} rule(s), pins in {}", a->cfg_.wans.size(),
+                 a->cfg_.policies.size(), a->cfg_.policies.size() == 1 ? "y" : "ies", a->cfg_.rules.size(),
+                 a->cfg_.bpffs);
+    return a;
+}
+
+Result<void> Agent::load_datapath()
+{
+    auto pins = datapath::PinDir::prepare(cfg_.bpffs);
+    if (!pins)
+        return pins.error();
+    pins_.emplace(std::move(pins).value());
+
+    datapath::LoadOptions opts;
+    opts.pin_dir = cfg_.bpffs;
+    opts.sizes.flows = cfg_.flow_table_size;
+    bool adopting = std::filesystem::exists(cfg_.bpffs + "/flows");
+    auto dp = datapath::Datapath::load(opts);
+    if (!dp && adopting) {
+        // A pin of another layout (an upgrade changed a struct): never reuse
+        // it with the wrong shape. Start clean, and say what that costs.
+        spdlog::warn("{}; removing the old pins and starting with an empty flow table", dp.error().message);
+        for (const auto &e : std::filesystem::directory_iterator(cfg_.bpffs))
+            std::filesystem::remove(e.path());
+        adopting = false;
+        dp = datapath::Datapath::load(opts);
+    }
+    if (!dp)
+        return dp.error();
+    dp_.emplace(std::move(dp).value());
+    if (adopting)
+        spdlog::info("adopted the pinned data path in {}: existing flows keep their WAN", cfg_.bpffs);
+    return {};
+}
+
+Result<void> Agent::publish(const config::Config &cfg)
+{
+    std::vector<std::string> wan_names, policy_names;
+    for (const auto &w : cfg.wans)
+        wan_names.push_back(w.name);
+    for (const auto &p : cfg.policies)
+        policy_names.push_back(p.name);
+    auto old_wans = wan_ids_.ids();
+    auto wan_ids = wan_ids_.assign(wan_names);
+    if (!wan_ids)
+        return errorf("WANs: " + wan_ids.error().message);
+    auto policy_ids = policy_ids_.assign(policy_names);
+    if (!policy_ids)
+        return errorf("policies: " + policy_ids.error().message);
+
+    for (const auto &w : cfg.wans) {
+        jalur_wan kw{};
+        kw.ifindex = ifindex_of(w.interface);
+        kw.fwmark = w.fwmark;
+        kw.state = wan_states_.count(w.name) ? wan_states_[w.name] : JALUR_WAN_UP;
+        if (auto r = datapath::set_wan(*dp_, wan_ids.value().at(w.name), kw); !r)
+            return r;
+    }
+    auto live = [&](const std::string &name) {
+        auto it = wan_states_.find(name);
+        return it == wan_states_.end() || it->second != JALUR_WAN_DOWN;
+    };
+    for (const auto &p : cfg.policies) {
+        auto members = balancer::active_members(tiered_members(p, wan_ids.value(), live));
+        auto table = p.mode == config::Mode::Nth ? balancer::build_nth_slots(members)
+                                                 : balancer::build_hash_slots(members);
+        if (auto r = datapath::publish_policy(*dp_, policy_ids.value().at(p.name), policy_params(p), table); !r)
+            return r;
+    }
+    auto plan = plan_rules(cfg, policy_ids.value(), ifindex_of);
+    if (auto r = datapath::publish_rules(*dp_, plan.rules, plan.default_action, cfg.fwmark_mask); !r)
+        return r;
+
+    // WANs gone from the config: down, so their flows move on their next packet
+    for (const auto &[name, id] : old_wans)
+        if (!wan_ids.value().count(name))
+            (void)datapath::set_wan_state(*dp_, id, JALUR_WAN_DOWN);
+    return {};
+}
+
+Result<void> Agent::refresh_local_nets()
+{
+    std::vector<Prefix> nets;
+    for (int family : {4, 6}) {
+        auto addrs = nl_->addresses(family);
+        if (!addrs)
+            return addrs.error();
+        for (auto a : addrs.value()) {
+            a.addr.len = a.addr.max_len(); // the router itself
+            nets.push_back(a.addr);
+        }
+        auto routes = nl_->routes(family, RT_TABLE_MAIN);
+        if (!routes)
+            return routes.error();
+        for (const auto &r : routes.value())
+            if (r.dst.len > 0 && r.type == RTN_UNICAST) // connected and specific routes, never the default
+                nets.push_back(r.dst);
+    }
+    return datapath::set_local_nets(*dp_, nets);
+}
+
+Result<void> Agent::apply_routing(const config::Config &cfg)
+{
+    std::vector<routing::WanRouting> wans;
+    for (const auto &w : cfg.wans) {
+        routing::WanRouting wr;
+        wr.name = w.name;
+        wr.ifindex = static_cast<int>(ifindex_of(w.interface));
+        wr.table = w.table;
+        wr.fwmark = w.fwmark;
+        wr.gateway4 = gateway_of(*nl_, w.gateway, 4, wr.ifindex);
+        wr.gateway6 = gateway_of(*nl_, w.gateway6, 6, wr.ifindex);
+        if (w.gateway && !wr.gateway4)
+            spdlog::warn("WAN {}: no IPv4 gateway known yet on {}", w.name, w.interface);
+        wans.push_back(wr);
+    }
+    return routing_->apply(wans);
+}
+
+Result<void> Agent::attach(const config::Config &cfg)
+{
+    std::vector<datapath::XdpAttachment> xdp;
+    std::vector<datapath::TcAttachment> tc;
+    for (const auto &lan : cfg.lans) {
+        if (lan.xdp != config::XdpMode::Off) {
+            auto x = datapath::XdpAttachment::attach(lan.interface, dp_->xdp_lan_fd(), xdp_mode(lan.xdp));
+            if (!x)
+                return x.error();
+            spdlog::info("LAN {}: XDP attached ({} mode)", lan.interface, x->native() ? "native" : "generic");
+            xdp.push_back(std::move(x).value());
+        }
+        auto t = datapath::TcAttachment::attach(lan.interface, dp_->tc_lan_fd(), datapath::TcDirection::Ingress);
+        if (!t)
+            return t.error();
+        tc.push_back(std::move(t).value());
+    }
+    for (const auto &w : cfg.wans) {
+        auto t = datapath::TcAttachment::attach(w.interface, dp_->tc_wan_fd(), datapath::TcDirection::Ingress);
+        if (!t)
+            return t.error();
+        tc.push_back(std::move(t).value());
+    }
+    // the new set replaces the old in place; interfaces dropped by a reload
+    // are detached when the old owners go
+    auto keep = [&](const std::string &ifname, auto &fresh) {
+        for (const auto &f : fresh)
+            if (f.ifname() == ifname)
+                return true;
+        return false;
+    };
+    for (auto &old : xdp_)
+        if (keep(old.ifname(), xdp))
+            old.release();
+    for (auto &old : tc_)
+        if (keep(old.ifname(), tc))
+            old.release();
+    xdp_ = std::move(xdp);
+    tc_ = std::move(tc);
+    return {};
+}
+
+void Agent::on_netlink_event()
+{
+    nl_events_->drain([](const nlmsghdr *) {});
+    // coalesce bursts (a DHCP renewal touches addresses and routes at once)
+    if (local_nets_dirty_)
+        return;
+    local_nets_dirty_ = true;
+    (void)loop_->after(std::chrono::milliseconds(50), [this] {
+        local_nets_dirty_ = false;
+        if (auto r = refresh_local_nets(); !r)
+            spdlog::warn("local destinations: {}", r.error().message);
+        if (auto r = apply_routing(cfg_); !r)
+            spdlog::warn("routing: {}", r.error().message);
+    });
+}
+
+Result<void> Agent::reload(const config::Config &next)
+{
+    if (next.bpffs != cfg_.bpffs || next.flow_table_size != cfg_.flow_table_size)
+        return errorf("bpffs and flow_table_size take effect only on restart");
+    for (const auto &w : next.wans)
+        if (!wan_states_.count(w.name))
+            wan_states_[w.name] = JALUR_WAN_UP;
+    if (auto r = publish(next); !r)
+        return r;
+    if (next.fwmark_mask != cfg_.fwmark_mask)
+        routing_ = std::make_unique<routing::PolicyRouting>(*nl_, next.fwmark_mask);
+    if (auto r = apply_routing(next); !r)
+        return r;
+    if (auto r = attach(next); !r)
+        return r;
+    cfg_ = next;
+    spdlog::info("reloaded {}: {} WAN(s), {} polic{}, {} rule(s)", cfg_.file, cfg_.wans.size(), cfg_.policies.size(),
+                 cfg_.policies.size() == 1 ? "y" : "ies", cfg_.rules.size());
+    return {};
+}
+
+Result<void> Agent::run()
+{
+    auto r = loop_->on_signals({SIGTERM, SIGINT, SIGHUP}, [this](int sig) {
+        if (sig != SIGHUP) {
+            spdlog::info("signal {}: stopping", sig == SIGTERM ? "TERM" : "INT");
+            loop_->stop();
+            return;
+        }
+        auto next = config::load_file(cfg_.file);
+        if (!next) {
+            spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
+            return;
+        }
+        if (auto res = reload(next.value()); !res)
+            spdlog::error("reload failed: {}", res.error().message);
+    });
+    if (!r)
+        return r;
+    return loop_->run();
+}
+
+Agent::~Agent()
+{
+    if (opts_.keep_datapath) {
+        for (auto &x : xdp_)
+            x.release();
+        for (auto &t : tc_)
+            t.release();
+        if (routing_)
+            routing_->release();
+        if (pins_)
+            pins_->release();
+        spdlog::info("stopped; the data path keeps running from {}", cfg_.bpffs);
+        return;
+    }
+    // programs off first, then routing, then the pins
+    xdp_.clear();
+    tc_.clear();
+    routing_.reset();
+    if (dp_)
+        dp_->unpin();
+    dp_.reset();
+    pins_.reset();
+    spdlog::info("stopped; the host is as it was before start");
+}
+
+} // namespace jalur::agent

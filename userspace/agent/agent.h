@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The running agent: owns the data path, its attachments, policy routing
+// and the event loop. Construction applies a whole validated config or
+// nothing; destruction puts the host back as it was, unless the data path
+// is kept for an upgrade.
+#pragma once
+
+#include "agent/event_loop.h"
+#include "agent/translate.h"
+#include "config/model.h"
+#include "datapath/attach.h"
+#include "datapath/bpffs.h"
+#include "datapath/datapath.h"
+#include "routing/netlink.h"
+#include "routing/policy_routing.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jalur::agent {
+
+struct RunOptions {
+    bool keep_datapath = false; // on stop, leave programs, pins and routing in place
+};
+
+class Agent {
+public:
+    static Result<std::unique_ptr<Agent>> start(config::Config cfg, RunOptions opts);
+    Agent(const Agent &) = delete;
+    ~Agent();
+
+    // Runs the event loop until SIGTERM or SIGINT.
+    Result<void> run();
+    // Applies a new config as a diff; on error the running config stays.
+    Result<void> reload(const config::Config &next);
+
+    EventLoop &loop() { return *loop_; }
+    const datapath::Datapath &datapath() const { return *dp_; }
+
+private:
+    Agent(config::Config cfg, RunOptions opts) : cfg_(std::move(cfg)), opts_(opts) {}
+    Result<void> load_datapath();
+    Result<void> attach(const config::Config &cfg);
+    Result<void> publish(const config::Config &cfg);
+    Result<void> refresh_local_nets();
+    Result<void> apply_routing(const config::Config &cfg);
+    void on_netlink_event();
+
+    config::Config cfg_;
+    RunOptions opts_;
+    std::optional<EventLoop> loop_;
+    std::optional<datapath::PinDir> pins_;
+    std::optional<datapath::Datapath> dp_;
+    std::vector<datapath::XdpAttachment> xdp_;
+    std::vector<datapath::TcAttachment> tc_;
+    std::optional<routing::Netlink> nl_;
+    std::optional<routing::Netlink> nl_events_;
+    std::unique_ptr<routing::PolicyRouting> routing_;
+    IdMap wan_ids_{JALUR_MAX_WANS};
+    IdMap policy_ids_{JALUR_MAX_POLICIES};
+    std::map<std::string, jalur_wan_state> wan_states_;
+    bool local_nets_dirty_ = false;
+};
+
+} // namespace jalur::agent

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The validated configuration: what config/parse.cpp produces from YAML and
+// every other component reads. Nothing here touches the system.
+#pragma once
+
+#include "common/prefix.h"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jalur::config {
+
+// Where a value came from, for messages: "jalur.yaml:12:5".
+struct Location {
+    std::string file;
+    int line = 0;   // 1-based
+    int column = 0; // 1-based
+    std::string str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
+};
+
+enum class XdpMode { Auto, Native, Generic, Off };
+
+struct Lan {
+    std::string interface;
+    XdpMode xdp = XdpMode::Auto;
+    Location where;
+};
+
+struct Wan {
+    std::string name;      // [a-z0-9_-], unique; the stable identity of the WAN
+    std::string interface;
+    // "auto": learned from the interface's own default route (DHCP/PPPoE)
+    std::optional<std::string> gateway;  // IPv4 address or "auto"; unset: no IPv4
+    std::optional<std::string> gateway6; // IPv6 address or "auto"; unset: no IPv6
+    uint32_t weight = 1;  // default weight in policies that don't override it
+    uint32_t tier = 1;    // default tier in policies that don't override it
+    uint32_t fwmark = 0;  // within fwmark_mask, unique, non-zero
+    uint32_t table = 0;   // routing table id, unique, not 0/253/254/255
+    uint32_t id = 0;      // data path WAN id: index in `wans`
+    Location where;
+};
+
+struct Member {
+    std::string wan; // a Wan's name
+    uint32_t weight = 1;
+    uint32_t tier = 1;
+    Location where;
+};
+
+enum class Mode { Hash, Nth };
+enum class Fallback { Main, Drop };
+enum class Affinity { None, SrcAddress, BothAddresses };
+
+struct Policy {
+    std::string name;
+    uint32_t fields = 0; // JALUR_F_* from the RouterOS classifier name
+    std::string classifier = "both-addresses-and-ports";
+    Mode mode = Mode::Hash;
+    std::vector<Member> members;
+    Fallback fallback = Fallback::Main;
+    Affinity affinity = Affinity::None;
+    std::chrono::seconds affinity_timeout{600};
+    uint32_t id = 0; // data path policy id: index in `policies`
+    Location where;
+};
+
+struct PortRange {
+    uint16_t lo = 0, hi = 65535;
+};
+
+struct Rule {
+    std::string name;          // optional; "rule N" in messages otherwise
+    std::vector<Prefix> src;   // empty: any
+    std::vector<Prefix> dst;   // empty: any
+    uint8_t proto = 0;         // 0: any; tcp, udp, icmp, icmpv6 or a number
+    uint8_t family = 0;        // 0: any, 4 or 6
+    std::vector<PortRange> dst_ports; // empty: any
+    std::string in_interface;  // empty: any
+    std::string policy;        // a Policy's name, or "bypass"
+    Location where;
+};
+
+struct Config {
+    std::string file;
+    std::string bpffs = "/sys/fs/bpf/jalur";
+    std::string log_level = "info";
+    uint32_t fwmark_mask = 0x0000ff00;
+    uint32_t flow_table_size = 262144;
+    std::vector<Lan> lans;
+    std::vector<Wan> wans;
+    std::map<std::string, std::vector<Prefix>> address_lists;
+    std::vector<Policy> policies;
+    std::vector<Rule> rules;
+    std::string default_policy; // a Policy's name, or "bypass"
+
+    const Wan *wan(const std::string &name) const;
+    const Policy *policy(const std::string &name) const;
+};
+
+} // namespace jalur::config

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "datapath/attach.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace jalur::datapath {
+
+namespace {
+
+std::string why(int err)
+{
+    return std::strerror(err < 0 ? -err : err);
+}
+
+bpf_tc_attach_point point_of(TcDirection dir)
+{
+    return dir == TcDirection::Ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS;
+}
+
+} // namespace
+
+Result<XdpAttachment> XdpAttachment::attach(const std::string &ifname, int prog_fd, XdpAttachMode mode)
+{
+    int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
+    if (ifindex == 0)
+        return errorf("cannot attach XDP to '" + ifname + "': no such interface");
+
+    // Replacing whatever is there is what an upgrade or a restart after a
+    // crash needs; the flows live in pinned maps, not in the program.
+    std::string native_error;
+    if (mode != XdpAttachMode::Generic) {
+        int err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, nullptr);
+        if (err == 0)
+            return XdpAttachment(ifname, ifindex, XDP_FLAGS_DRV_MODE);
+        native_error = why(err);
+        if (mode == XdpAttachMode::Native)
+            return errorf("cannot attach XDP in native mode to '" + ifname + "': " + native_error);
+    }
+    int err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_SKB_MODE, nullptr);
+    if (err != 0)
+        return errorf("cannot attach XDP to '" + ifname + "': " + why(err) +
+                      (native_error.empty() ? "" : " (native mode: " + native_error + ")"));
+    return XdpAttachment(ifname, ifindex, XDP_FLAGS_SKB_MODE);
+}
+
+XdpAttachment::XdpAttachment(XdpAttachment &&o) noexcept
+    : ifname_(std::move(o.ifname_)), ifindex_(std::exchange(o.ifindex_, 0)), flags_(o.flags_)
+{
+}
+
+XdpAttachment &XdpAttachment::operator=(XdpAttachment &&o) noexcept
+{
+    if (this != &o) {
+        if (ifindex_ != 0)
+            bpf_xdp_detach(ifindex_, flags_, nullptr);
+        ifname_ = std::move(o.ifname_);
+        ifindex_ = std::exchange(o.ifindex_, 0);
+        flags_ = o.flags_;
+    }
+    return *this;
+}
+
+XdpAttachment::~XdpAttachment()
+{
+    if (ifindex_ != 0)
+        bpf_xdp_detach(ifindex_, flags_, nullptr);
+}
+
+Result<TcAttachment> TcAttachment::attach(const std::string &ifname, int prog_fd, TcDirection dir)
+{
+    int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
+    if (ifindex == 0)
+        return errorf("cannot attach tc to '" + ifname + "': no such interface");
+
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point_of(dir));
+    int err = bpf_tc_hook_create(&hook);
+    if (err != 0 && err != -EEXIST)
+        return errorf("cannot create the clsact qdisc on '" + ifname + "': " + why(err));
+    bool created = err == 0;
+
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE, .handle = kHandle,
+                .priority = kPriority);
+    err = bpf_tc_attach(&hook, &opts);
+    if (err != 0) {
+        if (created) {
+            hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
+            bpf_tc_hook_destroy(&hook);
+        }
+        return errorf("cannot attach the tc program to '" + ifname + "': " + why(err));
+    }
+    return TcAttachment(ifname, ifindex, dir, created);
+}
+
+TcAttachment::TcAttachment(TcAttachment &&o) noexcept
+    : ifname_(std::move(o.ifname_)), ifindex_(std::exchange(o.ifindex_, 0)), dir_(o.dir_),
+      created_hook_(o.created_hook_)
+{
+}
+
+TcAttachment &TcAttachment::operator=(TcAttachment &&o) noexcept
+{
+    if (this != &o) {
+        detach();
+        ifname_ = std::move(o.ifname_);
+        ifindex_ = std::exchange(o.ifindex_, 0);
+        dir_ = o.dir_;
+        created_hook_ = o.created_hook_;
+    }
+    return *this;
+}
+
+TcAttachment::~TcAttachment()
+{
+    detach();
+}
+
+void TcAttachment::detach()
+{
+    if (ifindex_ == 0)
+        return;
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex_, .attach_point = point_of(dir_));
+    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = kHandle, .priority = kPriority);
+    bpf_tc_detach(&hook, &opts);
+    if (created_hook_) {
+        // the qdisc was ours: leave the interface as we found it
+        hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
+        bpf_tc_hook_destroy(&hook);
+    }
+    ifindex_ = 0;
+}
+
+void detach_all(const std::string &ifname)
+{
+    int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
+    if (ifindex == 0)
+        return;
+    bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, nullptr);
+    bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, nullptr);
+    for (auto point : {BPF_TC_INGRESS, BPF_TC_EGRESS}) {
+        LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+        LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TcAttachment::kHandle, .priority = TcAttachment::kPriority);
+        bpf_tc_detach(&hook, &opts);
+    }
+}
+
+} // namespace jalur::datapath

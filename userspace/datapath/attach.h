@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Attaching the data path to interfaces. Attachments are made over netlink
+// (not bpf_link), so they outlive the agent: a crashed or SIGKILLed agent
+// leaves traffic flowing, and the next one replaces the programs in place.
+#pragma once
+
+#include "common/result.h"
+
+#include <cstdint>
+#include <string>
+
+namespace jalur::datapath {
+
+enum class XdpAttachMode { Auto, Native, Generic };
+
+// XDP on one interface. Detaches on destruction unless release()d.
+class XdpAttachment {
+public:
+    static Result<XdpAttachment> attach(const std::string &ifname, int prog_fd, XdpAttachMode mode);
+    XdpAttachment(XdpAttachment &&o) noexcept;
+    XdpAttachment &operator=(XdpAttachment &&o) noexcept;
+    XdpAttachment(const XdpAttachment &) = delete;
+    ~XdpAttachment();
+
+    bool native() const { return (flags_ & 0x4u) != 0; } // XDP_FLAGS_DRV_MODE
+    const std::string &ifname() const { return ifname_; }
+    void release() { ifindex_ = 0; } // keep it attached after we are gone
+
+private:
+    XdpAttachment(std::string ifname, int ifindex, uint32_t flags) : ifname_(std::move(ifname)), ifindex_(ifindex), flags_(flags) {}
+    std::string ifname_;
+    int ifindex_ = 0;
+    uint32_t flags_ = 0;
+};
+
+enum class TcDirection { Ingress, Egress };
+
+// A direct-action tc filter on one interface's clsact hook. On destruction
+// it removes its filter, and the clsact qdisc too if it created it.
+class TcAttachment {
+public:
+    static Result<TcAttachment> attach(const std::string &ifname, int prog_fd, TcDirection dir);
+    TcAttachment(TcAttachment &&o) noexcept;
+    TcAttachment &operator=(TcAttachment &&o) noexcept;
+    TcAttachment(const TcAttachment &) = delete;
+    ~TcAttachment();
+
+    const std::string &ifname() const { return ifname_; }
+    void release() { ifindex_ = 0; }
+
+    // jalur's filter identity on a hook: one handle and priority of its own
+    static constexpr uint32_t kHandle = 0x6a6c;
+    static constexpr uint32_t kPriority = 0x6a6c;
+
+private:
+    TcAttachment(std::string ifname, int ifindex, TcDirection dir, bool created_hook)
+        : ifname_(std::move(ifname)), ifindex_(ifindex), dir_(dir), created_hook_(created_hook) {}
+    void detach();
+    std::string ifname_;
+    int ifindex_ = 0;
+    TcDirection dir_ = TcDirection::Ingress;
+    bool created_hook_ = false;
+};
+
+// Removes jalur's programs from an interface, whoever attached them: the
+// cleanup after an agent that kept its data path and is not coming back.
+void detach_all(const std::string &ifname);
+
+} // namespace jalur::datapath

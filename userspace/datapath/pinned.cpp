@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "datapath/pinned.h"
+
+#include "datapath/percpu.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace jalur::datapath {
+
+namespace {
+
+Result<UniqueFd> open_pin(const std::string &dir, const char *name)
+{
+    std::string path = dir + "/" + name;
+    int fd = bpf_obj_get(path.c_str());
+    if (fd < 0)
+        return errorf("cannot open " + path + ": " + std::strerror(errno) + " (is jalur running with this bpffs?)");
+    return UniqueFd(fd);
+}
+
+} // namespace
+
+Result<PinnedMaps> PinnedMaps::open(const std::string &dir)
+{
+    PinnedMaps m;
+    for (auto [fd, name] : {std::pair{&m.wans_, "wans"}, {&m.wan_stats_, "wan_stats"}, {&m.reasons_, "reasons"},
+                            {&m.flows_, "flows"}}) {
+        auto r = open_pin(dir, name);
+        if (!r)
+            return r.error();
+        *fd = std::move(r).value();
+    }
+    bpf_map_info info{};
+    uint32_t len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(m.flows_.get(), &info, &len) == 0)
+        m.flow_capacity_ = info.max_entries;
+    return m;
+}
+
+bool PinnedMaps::wan(uint32_t id, jalur_wan &out) const
+{
+    return bpf_map_lookup_elem(wans_.get(), &id, &out) == 0;
+}
+
+jalur_wan_stats PinnedMaps::wan_stats(uint32_t id) const
+{
+    return percpu_sum<jalur_wan_stats>(wan_stats_.get(), id);
+}
+
+uint64_t PinnedMaps::reason(uint32_t reason) const
+{
+    return percpu_sum<uint64_t>(reasons_.get(), reason);
+}
+
+void PinnedMaps::for_each_flow(const std::function<void(const jalur_flow_key &, const jalur_flow &)> &each) const
+{
+    jalur_flow_key key{}, next{};
+    void *prev = nullptr;
+    while (bpf_map_get_next_key(flows_.get(), prev, &next) == 0) {
+        jalur_flow f{};
+        if (bpf_map_lookup_elem(flows_.get(), &next, &f) == 0)
+            each(next, f);
+        key = next;
+        prev = &key;
+    }
+}
+
+} // namespace jalur::datapath

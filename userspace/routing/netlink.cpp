@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "routing/netlink.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+namespace jalur::routing {
+
+namespace {
+
+int af_of(int family)
+{
+    return family == 6 ? AF_INET6 : AF_INET;
+}
+
+int family_of(int af)
+{
+    return af == AF_INET6 ? 6 : 4;
+}
+
+size_t addr_len(int family)
+{
+    return family == 6 ? 16 : 4;
+}
+
+Prefix prefix_from(int family, const void *data, unsigned len)
+{
+    Prefix p;
+    p.family = family;
+    std::memcpy(p.addr.data(), data, addr_len(family));
+    p.len = len;
+    return p;
+}
+
+std::string describe(const Route &r)
+{
+    std::string s = "route " + r.dst.str() + " table " + std::to_string(r.table);
+    if (r.gateway)
+        s += " via " + r.gateway->str().substr(0, r.gateway->str().find('/'));
+    if (r.ifindex)
+        s += " dev #" + std::to_string(r.ifindex);
+    return s;
+}
+
+std::string describe(const Rule &r)
+{
+    std::string s = "rule priority " + std::to_string(r.priority);
+    if (r.fwmask)
+        s += " fwmark " + std::to_string(r.fwmark) + "/" + std::to_string(r.fwmask);
+    if (r.src)
+        s += " from " + r.src->str();
+    s += " lookup " + std::to_string(r.table);
+    if (r.suppress_prefixlen >= 0)
+        s += " suppress_prefixlength " + std::to_string(r.suppress_prefixlen);
+    return s;
+}
+
+nlmsghdr *route_message(char *buf, uint16_t type, uint16_t flags, const Route &r)
+{
+    nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+    auto *rtm = static_cast<rtmsg *>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+    rtm->rtm_family = static_cast<uint8_t>(af_of(r.family));
+    rtm->rtm_dst_len = static_cast<uint8_t>(r.dst.len);
+    rtm->rtm_table = r.table < 256 ? static_cast<uint8_t>(r.table) : uint8_t{RT_TABLE_UNSPEC};
+    rtm->rtm_protocol = r.protocol ? r.protocol : RTPROT_STATIC;
+    rtm->rtm_scope = r.scope;
+    rtm->rtm_type = r.type;
+    mnl_attr_put_u32(nlh, RTA_TABLE, r.table);
+    if (r.dst.len)
+        mnl_attr_put(nlh, RTA_DST, addr_len(r.family), r.dst.addr.data());
+    if (r.gateway)
+        mnl_attr_put(nlh, RTA_GATEWAY, addr_len(r.family), r.gateway->addr.data());
+    if (r.ifindex)
+        mnl_attr_put_u32(nlh, RTA_OIF, static_cast<uint32_t>(r.ifindex));
+    if (r.metric)
+        mnl_attr_put_u32(nlh, RTA_PRIORITY, r.metric);
+    return nlh;
+}
+
+nlmsghdr *rule_message(char *buf, uint16_t type, uint16_t flags, const Rule &r)
+{
+    nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+    auto *frh = static_cast<fib_rule_hdr *>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
+    frh->family = static_cast<uint8_t>(af_of(r.family));
+    frh->action = FR_ACT_TO_TBL;
+    frh->table = r.table < 256 ? static_cast<uint8_t>(r.table) : uint8_t{RT_TABLE_UNSPEC};
+    mnl_attr_put_u32(nlh, FRA_TABLE, r.table);
+    mnl_attr_put_u32(nlh, FRA_PRIORITY, r.priority);
+    if (r.fwmask) {
+        mnl_attr_put_u32(nlh, FRA_FWMARK, r.fwmark);
+        mnl_attr_put_u32(nlh, FRA_FWMASK, r.fwmask);
+    }
+    if (r.src) {
+        frh->src_len = static_cast<uint8_t>(r.src->len);
+        mnl_attr_put(nlh, FRA_SRC, addr_len(r.family), r.src->addr.data());
+    }
+    if (r.suppress_prefixlen >= 0)
+        mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, static_cast<uint32_t>(r.suppress_prefixlen));
+    return nlh;
+}
+
+struct AttrTable {
+    const nlattr *tb[64] = {};
+};
+
+int collect_attr(const nlattr *attr, void *data)
+{
+    auto *t = static_cast<AttrTable *>(data);
+    uint16_t type = mnl_attr_get_type(attr);
+    if (type < 64)
+        t->tb[type] = attr;
+    return MNL_CB_OK;
+}
+
+} // namespace
+
+void Netlink::Closer::operator()(mnl_socket *s) const
+{
+    mnl_socket_close(s);
+}
+
+Netlink::Netlink(mnl_socket *sock) : sock_(sock) {}
+Netlink::Netlink(Netlink &&) noexcept = default;
+Netlink &Netlink::operator=(Netlink &&) noexcept = default;
+Netlink::~Netlink() = default;
+
+Result<Netlink> Netlink::open(unsigned groups)
+{
+    mnl_socket *s = mnl_socket_open(NETLINK_ROUTE);
+    if (!s)
+        return errorf(std::string("cannot open a netlink socket: ") + std::strerror(errno));
+    if (mnl_socket_bind(s, groups, MNL_SOCKET_AUTOPID) < 0) {
+        int err = errno;
+        mnl_socket_close(s);
+        return errorf(std::string("cannot bind the netlink socket: ") + std::strerror(err));
+    }
+    Netlink nl(s);
+    nl.seq_ = static_cast<uint32_t>(time(nullptr));
+    return nl;
+}
+
+int Netlink::fd() const
+{
+    return mnl_socket_get_fd(sock_.get());
+}
+
+Result<void> Netlink::request(nlmsghdr *nlh, const std::string &what, bool tolerate_exists, bool tolerate_missing)
+{
+    nlh->nlmsg_seq = ++seq_;
+    if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0)
+        return errorf(what + ": netlink send failed: " + std::strerror(errno));
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    unsigned portid = mnl_socket_get_portid(sock_.get());
+    for (;;) {
+        ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
+        if (n < 0)
+            return errorf(what + ": netlink receive failed: " + std::strerror(errno));
+        int ret = mnl_cb_run(buf.data(), static_cast<size_t>(n), nlh->nlmsg_seq, portid, nullptr, nullptr);
+        if (ret == MNL_CB_ERROR) {
+            int err = errno;
+            if ((tolerate_exists && err == EEXIST) || (tolerate_missing && (err == ENOENT || err == ESRCH)))
+                return {};
+            return errorf(what + ": " + std::strerror(err));
+        }
+        if (ret <= MNL_CB_STOP)
+            return {};
+    }
+}
+
+Result<void> Netlink::dump(nlmsghdr *nlh, const std::function<void(const nlmsghdr *)> &each)
+{
+    nlh->nlmsg_seq = ++seq_;
+    if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0)
+        return errorf(std::string("netlink dump request failed: ") + std::strerror(errno));
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    unsigned portid = mnl_socket_get_portid(sock_.get());
+    auto cb = [](const nlmsghdr *m, void *data) {
+        (*static_cast<const std::function<void(const nlmsghdr *)> *>(data))(m);
+        return MNL_CB_OK;
+    };
+    for (;;) {
+        ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
+        if (n < 0)
+            return errorf(std::string("netlink dump failed: ") + std::strerror(errno));
+        int ret = mnl_cb_run(buf.data(), static_cast<size_t>(n), nlh->nlmsg_seq, portid, cb,
+                             const_cast<std::function<void(const nlmsghdr *)> *>(&each));
+        if (ret == MNL_CB_ERROR)
+            return errorf(std::string("netlink dump failed: ") + std::strerror(errno));
+        if (ret <= MNL_CB_STOP)
+            return {};
+    }
+}
+
+Result<void> Netlink::add_route(const Route &r)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    // NLM_F_REPLACE: a route left by an agent that died is taken over
+    return request(route_message(buf.data(), RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, r), "add " + describe(r));
+}
+
+Result<void> Netlink::delete_route(const Route &r)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    return request(route_message(buf.data(), RTM_DELROUTE, 0, r), "delete " + describe(r), false, true);
+}
+
+Result<void> Netlink::add_rule(const Rule &r)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    return request(rule_message(buf.data(), RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, r), "add " + describe(r), true);
+}
+
+Result<void> Netlink::delete_rule(const Rule &r)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    return request(rule_message(buf.data(), RTM_DELRULE, 0, r), "delete " + describe(r), false, true);
+}
+
+std::optional<Route> parse_route(const nlmsghdr *nlh)
+{
+    if (nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE)
+        return std::nullopt;
+    auto *rtm = static_cast<const rtmsg *>(mnl_nlmsg_get_payload(nlh));
+    if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+        return std::nullopt;
+    AttrTable t;
+    mnl_attr_parse(nlh, sizeof(*rtm), collect_attr, &t);
+    Route r;
+    r.family = family_of(rtm->rtm_family);
+    r.table = t.tb[RTA_TABLE] ? mnl_attr_get_u32(t.tb[RTA_TABLE]) : rtm->rtm_table;
+    r.type = rtm->rtm_type;
+    r.scope = rtm->rtm_scope;
+    r.protocol = rtm->rtm_protocol;
+    r.dst.family = r.family;
+    r.dst.len = rtm->rtm_dst_len;
+    if (t.tb[RTA_DST])
+        r.dst = prefix_from(r.family, mnl_attr_get_payload(t.tb[RTA_DST]), rtm->rtm_dst_len);
+    if (t.tb[RTA_GATEWAY])
+        r.gateway = prefix_from(r.family, mnl_attr_get_payload(t.tb[RTA_GATEWAY]), r.family == 6 ? 128 : 32);
+    if (t.tb[RTA_OIF])
+        r.ifindex = static_cast<int>(mnl_attr_get_u32(t.tb[RTA_OIF]));
+    if (t.tb[RTA_PRIORITY])
+        r.metric = mnl_attr_get_u32(t.tb[RTA_PRIORITY]);
+    return r;
+}
+
+std::optional<Address> parse_address(const nlmsghdr *nlh)
+{
+    if (nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR)
+        return std::nullopt;
+    auto *ifa = static_cast<const ifaddrmsg *>(mnl_nlmsg_get_payload(nlh));
+    if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+        return std::nullopt;
+    AttrTable t;
+    mnl_attr_parse(nlh, sizeof(*ifa), collect_attr, &t);
+    const nlattr *a = t.tb[IFA_LOCAL] ? t.tb[IFA_LOCAL] : t.tb[IFA_ADDRESS];
+    if (!a)
+        return std::nullopt;
+    Address out;
+    out.family = family_of(ifa->ifa_family);
+    out.ifindex = static_cast<int>(ifa->ifa_index);
+    out.addr = prefix_from(out.family, mnl_attr_get_payload(a), ifa->ifa_prefixlen);
+    return out;
+}
+
+Result<std::vector<Route>> Netlink::routes(int family, uint32_t table)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    nlmsghdr *nlh = mnl_nlmsg_put_header(buf.data());
+    nlh->nlmsg_type = RTM_GETROUTE;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    auto *rtm = static_cast<rtmsg *>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+    rtm->rtm_family = static_cast<uint8_t>(af_of(family));
+    std::vector<Route> out;
+    auto r = dump(nlh, [&](const nlmsghdr *m) {
+        if (auto route = parse_route(m); route && route->table == table)
+            out.push_back(*route);
+    });
+    if (!r)
+        return r.error();
+    return out;
+}
+
+Result<std::vector<Rule>> Netlink::rules(int family)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    nlmsghdr *nlh = mnl_nlmsg_put_header(buf.data());
+    nlh->nlmsg_type = RTM_GETRULE;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    auto *frh = static_cast<fib_rule_hdr *>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
+    frh->family = static_cast<uint8_t>(af_of(family));
+    std::vector<Rule> out;
+    auto r = dump(nlh, [&](const nlmsghdr *m) {
+        auto *h = static_cast<const fib_rule_hdr *>(mnl_nlmsg_get_payload(m));
+        AttrTable t;
+        mnl_attr_parse(m, sizeof(*h), collect_attr, &t);
+        Rule rule;
+        rule.family = family;
+        rule.table = t.tb[FRA_TABLE] ? mnl_attr_get_u32(t.tb[FRA_TABLE]) : h->table;
+        rule.priority = t.tb[FRA_PRIORITY] ? mnl_attr_get_u32(t.tb[FRA_PRIORITY]) : 0;
+        if (t.tb[FRA_FWMARK])
+            rule.fwmark = mnl_attr_get_u32(t.tb[FRA_FWMARK]);
+        if (t.tb[FRA_FWMASK])
+            rule.fwmask = mnl_attr_get_u32(t.tb[FRA_FWMASK]);
+        if (t.tb[FRA_SRC])
+            rule.src = prefix_from(family, mnl_attr_get_payload(t.tb[FRA_SRC]), h->src_len);
+        if (t.tb[FRA_SUPPRESS_PREFIXLEN]) {
+            auto v = static_cast<int>(mnl_attr_get_u32(t.tb[FRA_SUPPRESS_PREFIXLEN]));
+            rule.suppress_prefixlen = v == -1 ? -1 : v;
+        }
+        out.push_back(rule);
+    });
+    if (!r)
+        return r.error();
+    return out;
+}
+
+Result<std::vector<Address>> Netlink::addresses(int family)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    nlmsghdr *nlh = mnl_nlmsg_put_header(buf.data());
+    nlh->nlmsg_type = RTM_GETADDR;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    auto *ifa = static_cast<ifaddrmsg *>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+    ifa->ifa_family = static_cast<uint8_t>(af_of(family));
+    std::vector<Address> out;
+    auto r = dump(nlh, [&](const nlmsghdr *m) {
+        if (auto a = parse_address(m))
+            out.push_back(*a);
+    });
+    if (!r)
+        return r.error();
+    return out;
+}
+
+void Netlink::drain(const std::function<void(const nlmsghdr *)> &on_message)
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    for (;;) {
+        ssize_t n = recv(fd(), buf.data(), buf.size(), MSG_DONTWAIT);
+        if (n <= 0)
+            return;
+        auto *nlh = reinterpret_cast<const nlmsghdr *>(buf.data());
+        int len = static_cast<int>(n);
+        while (mnl_nlmsg_ok(nlh, len)) {
+            on_message(nlh);
+            nlh = mnl_nlmsg_next(nlh, &len);
+        }
+    }
+}
+
+} // namespace jalur::routing

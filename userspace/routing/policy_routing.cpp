@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "routing/policy_routing.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace jalur::routing {
+
+namespace {
+
+bool same_route(const Route &a, const Route &b)
+{
+    return a.family == b.family && a.table == b.table && a.dst == b.dst && a.gateway == b.gateway &&
+           a.ifindex == b.ifindex;
+}
+
+template <typename T, typename Eq>
+bool contains(const std::vector<T> &v, const T &x, Eq eq)
+{
+    return std::any_of(v.begin(), v.end(), [&](const T &y) { return eq(x, y); });
+}
+
+} // namespace
+
+PolicyRouting::~PolicyRouting()
+{
+    remove_all();
+}
+
+Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans)
+{
+    std::vector<Rule> want_rules;
+    std::vector<Route> want_routes;
+    for (int family : {4, 6}) {
+        bool any = std::any_of(wans.begin(), wans.end(), [&](const WanRouting &w) {
+            return family == 4 ? w.gateway4.has_value() : w.gateway6.has_value();
+        });
+        if (!any)
+            continue;
+        Rule suppress;
+        suppress.family = family;
+        suppress.priority = kSuppressPriority;
+        suppress.table = 254; // main
+        suppress.suppress_prefixlen = 0;
+        want_rules.push_back(suppress);
+        for (size_t i = 0; i < wans.size(); i++) {
+            const auto &w = wans[i];
+            const auto &gw = family == 4 ? w.gateway4 : w.gateway6;
+            if (!gw)
+                continue;
+            Rule mark;
+            mark.family = family;
+            mark.priority = kMarkPriority + static_cast<uint32_t>(i);
+            mark.table = w.table;
+            mark.fwmark = w.fwmark;
+            mark.fwmask = mask_;
+            want_rules.push_back(mark);
+            Route def;
+            def.family = family;
+            def.table = w.table;
+            def.dst.family = family;
+            def.dst.len = 0;
+            def.gateway = gw;
+            def.ifindex = w.ifindex;
+            want_routes.push_back(def);
+        }
+    }
+
+    // add first, then remove the stale: traffic never meets a missing route
+    for (const auto &r : want_routes) {
+        if (auto res = nl_.add_route(r); !res)
+            return res;
+        if (!contains(routes_, r, same_route))
+            routes_.push_back(r);
+    }
+    for (const auto &r : want_rules) {
+        if (auto res = nl_.add_rule(r); !res)
+            return res;
+        if (!contains(rules_, r, std::equal_to<Rule>()))
+            rules_.push_back(r);
+    }
+    for (auto it = rules_.begin(); it != rules_.end();) {
+        if (contains(want_rules, *it, std::equal_to<Rule>())) {
+            ++it;
+            continue;
+        }
+        (void)nl_.delete_rule(*it);
+        it = rules_.erase(it);
+    }
+    for (auto it = routes_.begin(); it != routes_.end();) {
+        if (contains(want_routes, *it, same_route)) {
+            ++it;
+            continue;
+        }
+        (void)nl_.delete_route(*it);
+        it = routes_.erase(it);
+    }
+    return {};
+}
+
+void PolicyRouting::remove_all()
+{
+    for (const auto &r : rules_)
+        if (auto res = nl_.delete_rule(r); !res)
+            spdlog::warn("{}", res.error().message);
+    for (const auto &r : routes_)
+        if (auto res = nl_.delete_route(r); !res)
+            spdlog::warn("{}", res.error().message);
+    rules_.clear();
+    routes_.clear();
+}
+
+} // namespace jalur::routing

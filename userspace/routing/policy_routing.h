@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Per-WAN routing tables and the rules that send marked packets to them:
+//
+//   prio 1000  lookup main suppress_prefixlength 0   connected and specific routes win
+//   prio 1001+ fwmark M/mask lookup T               one per WAN
+//   table T:   default via the WAN's gateway dev the WAN's interface
+//
+// Remembers what it added and removes exactly that.
+#pragma once
+
+#include "routing/netlink.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jalur::routing {
+
+struct WanRouting {
+    std::string name;
+    int ifindex = 0;
+    uint32_t table = 0;
+    uint32_t fwmark = 0;
+    std::optional<Prefix> gateway4; // /32
+    std::optional<Prefix> gateway6; // /128
+};
+
+class PolicyRouting {
+public:
+    static constexpr uint32_t kSuppressPriority = 1000;
+    static constexpr uint32_t kMarkPriority = 1001;
+
+    PolicyRouting(Netlink &nl, uint32_t fwmark_mask) : nl_(nl), mask_(fwmark_mask) {}
+    PolicyRouting(const PolicyRouting &) = delete;
+    ~PolicyRouting();
+
+    // Converges to these WANs: adds what is missing, removes what it added
+    // before and is no longer wanted (a WAN removed by a reload, a gateway
+    // that changed).
+    Result<void> apply(const std::vector<WanRouting> &wans);
+    // Removes everything it added.
+    void remove_all();
+    // Leaves everything in place (the data path stays for an upgrade).
+    void release() { rules_.clear(); routes_.clear(); }
+
+    const std::vector<Rule> &rules() const { return rules_; }
+    const std::vector<Route> &routes() const { return routes_; }
+
+private:
+    Netlink &nl_;
+    uint32_t mask_;
+    std::vector<Rule> rules_;
+    std::vector<Route> routes_;
+};
+
+} // namespace jalur::routing
