@@ -9,6 +9,7 @@ int main(int argc, char **argv)
     jalur::cli::add_run(app);
     jalur::cli::add_status(app);
     jalur::cli::add_flows(app);
+    jalur::cli::add_check(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

@@ -46,8 +46,8 @@ std::optional<Prefix> gateway_of(routing::Netlink &nl, const std::optional<std::
     if (!routes)
         return std::nullopt;
     for (const auto &r : routes.value())
-        if (r.dst.len == 0 && r.ifindex == ifindex && r.gateway)
-            return r.gateway;
+        if (r.dst.len == 0 && r.ifindex == ifindex && r.gateway && r.metric != routing::PolicyRouting::kMainMetric)
+            return r.gateway; // the DHCP/PPPoE client's route, not the one jalur keeps in main
     return std::nullopt;
 }
 
@@ -206,6 +206,18 @@ Result<void> Agent::apply_routing(const config::Config &cfg)
             spdlog::warn("WAN {}: no IPv4 gateway known yet on {}", w.name, w.interface);
         wans.push_back(wr);
     }
+    // the router's own traffic leaves by the best live WAN: lowest tier,
+    // then highest weight, then config order
+    const config::Wan *best = nullptr;
+    for (const auto &w : cfg.wans) {
+        auto st = wan_states_.find(w.name);
+        if (st != wan_states_.end() && st->second == JALUR_WAN_DOWN)
+            continue;
+        if (!best || w.tier < best->tier || (w.tier == best->tier && w.weight > best->weight))
+            best = &w;
+    }
+    for (auto &wr : wans)
+        wr.main_default = best && wr.name == best->name;
     return routing_->apply(wans);
 }
 
@@ -253,7 +265,18 @@ Result<void> Agent::attach(const config::Config &cfg)
 
 void Agent::on_netlink_event()
 {
-    nl_events_->drain([](const nlmsghdr *) {});
+    // what jalur itself writes (its tables) comes back here too: only the
+    // main table, addresses and links can change local destinations or an
+    // "auto" gateway
+    bool relevant = false;
+    nl_events_->drain([&](const nlmsghdr *m) {
+        if (auto r = routing::parse_route(m))
+            relevant = relevant || r->table == RT_TABLE_MAIN;
+        else
+            relevant = true;
+    });
+    if (!relevant)
+        return;
     // coalesce bursts (a DHCP renewal touches addresses and routes at once)
     if (local_nets_dirty_)
         return;
@@ -297,6 +320,9 @@ Result<void> Agent::run()
             return;
         }
         auto next = config::load_file(cfg_.file);
+        if (next)
+            if (auto r = config::check_interfaces(next.value()); !r)
+                next = r.error();
         if (!next) {
             spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
             return;

@@ -10,5 +10,6 @@ void add_version(CLI::App &app);
 void add_run(CLI::App &app);
 void add_status(CLI::App &app);
 void add_flows(CLI::App &app);
+void add_check(CLI::App &app);
 
 } // namespace jalur::cli

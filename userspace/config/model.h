@@ -6,6 +6,7 @@
 #include "common/prefix.h"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,7 +28,7 @@ enum class XdpMode { Auto, Native, Generic, Off };
 struct Lan {
     std::string interface;
     XdpMode xdp = XdpMode::Auto;
-    Location where;
+    Location where; // of the interface name
 };
 
 struct Wan {
@@ -42,6 +43,7 @@ struct Wan {
     uint32_t table = 0;   // routing table id, unique, not 0/253/254/255
     uint32_t id = 0;      // data path WAN id: index in `wans`
     Location where;
+    Location interface_where; // of the interface name, for check_interfaces()
 };
 
 struct Member {
@@ -82,7 +84,15 @@ struct Rule {
     std::string in_interface;  // empty: any
     std::string policy;        // a Policy's name, or "bypass"
     Location where;
+    Location in_interface_where;
+
+    // The data path holds one rule per destination port range.
+    size_t datapath_rules() const { return dst_ports.empty() ? 1 : dst_ports.size(); }
 };
+
+// A rule's or default_policy's action that skips balancing: the packet is
+// left unmarked and the main table routes it.
+inline constexpr const char *kBypass = "bypass";
 
 struct Config {
     std::string file;

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// YAML to the validated model. Every error names file:line:column and what
-// was expected; all errors are reported at once, and nothing is applied
-// unless there are none.
+// YAML to the validated model. Every error starts with file:line:column and
+// says what was expected; all of a file's errors come back at once, one per
+// line, and a Config comes back only when there are none. Nothing here
+// touches the system (see interfaces.h for the one check that reads it).
 #pragma once
 
 #include "common/result.h"
+#include "config/interfaces.h" // callers that load a config to use it check its interfaces too
 #include "config/model.h"
 
 #include <string>
 
 namespace jalur::config {
 
+// `file_name` is only used in messages (and kept in Config::file).
 Result<Config> parse(const std::string &yaml_text, const std::string &file_name);
 Result<Config> load_file(const std::string &path);
-
-// Every interface the config names exists on this host. Only reads.
-Result<void> check_interfaces(const Config &cfg);
 
 } // namespace jalur::config

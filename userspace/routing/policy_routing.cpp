@@ -12,7 +12,7 @@ namespace {
 bool same_route(const Route &a, const Route &b)
 {
     return a.family == b.family && a.table == b.table && a.dst == b.dst && a.gateway == b.gateway &&
-           a.ifindex == b.ifindex;
+           a.ifindex == b.ifindex && a.metric == b.metric;
 }
 
 template <typename T, typename Eq>
@@ -64,21 +64,30 @@ Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans)
             def.gateway = gw;
             def.ifindex = w.ifindex;
             want_routes.push_back(def);
+            if (w.main_default) {
+                def.table = 254;
+                def.metric = kMainMetric;
+                want_routes.push_back(def);
+            }
         }
     }
 
     // add first, then remove the stale: traffic never meets a missing route
+    // only what changed is written: every write is a netlink event that the
+    // agent itself listens to
     for (const auto &r : want_routes) {
+        if (contains(routes_, r, same_route))
+            continue;
         if (auto res = nl_.add_route(r); !res)
             return res;
-        if (!contains(routes_, r, same_route))
-            routes_.push_back(r);
+        routes_.push_back(r);
     }
     for (const auto &r : want_rules) {
+        if (contains(rules_, r, std::equal_to<Rule>()))
+            continue;
         if (auto res = nl_.add_rule(r); !res)
             return res;
-        if (!contains(rules_, r, std::equal_to<Rule>()))
-            rules_.push_back(r);
+        rules_.push_back(r);
     }
     for (auto it = rules_.begin(); it != rules_.end();) {
         if (contains(want_rules, *it, std::equal_to<Rule>())) {

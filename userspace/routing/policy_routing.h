@@ -4,6 +4,10 @@
 //   prio 1000  lookup main suppress_prefixlength 0   connected and specific routes win
 //   prio 1001+ fwmark M/mask lookup T               one per WAN
 //   table T:   default via the WAN's gateway dev the WAN's interface
+//   main:      default via the best live WAN's gateway, metric kMainMetric:
+//              the router's own traffic (resolver, VPN, alerts) follows
+//              failover, and loose reverse-path filtering accepts replies on
+//              every WAN (with no default route in main, it drops them)
 //
 // Remembers what it added and removes exactly that.
 #pragma once
@@ -23,12 +27,14 @@ struct WanRouting {
     uint32_t fwmark = 0;
     std::optional<Prefix> gateway4; // /32
     std::optional<Prefix> gateway6; // /128
+    bool main_default = false;      // carries the router's own traffic
 };
 
 class PolicyRouting {
 public:
     static constexpr uint32_t kSuppressPriority = 1000;
     static constexpr uint32_t kMarkPriority = 1001;
+    static constexpr uint32_t kMainMetric = 10;
 
     PolicyRouting(Netlink &nl, uint32_t fwmark_mask) : nl_(nl), mask_(fwmark_mask) {}
     PolicyRouting(const PolicyRouting &) = delete;

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Shared by every e2e test: the lab, a trap that always tears it down,
+# waiting on conditions (never fixed sleeps), assertions, and the agent.
+set -euo pipefail
+
+E2E_SRC=${JALUR_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+JALUR_BIN=${JALUR_BIN:-$E2E_SRC/build/userspace/jalur}
+# shellcheck source=../../tools/lab/lab.sh
+source "$E2E_SRC/tools/lab/lab.sh"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+note() { echo "--- $*"; }
+
+# wait_until SECONDS CMD...: polls CMD until it succeeds; fails after SECONDS
+wait_until() {
+  local limit=$1 deadline
+  shift
+  deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || fail "timed out after ${limit}s waiting for: $*"
+    sleep 0.05
+  done
+}
+
+assert_eq() { [[ "$1" == "$2" ]] || fail "${3:-values differ}: expected '$2', got '$1'"; }
+
+# assert_in_range VALUE LO HI MESSAGE (integers)
+assert_in_range() { (($1 >= $2 && $1 <= $3)) || fail "$4: $1 not in [$2, $3]"; }
+
+# e2e_begin [lab_up options]: a lab with a unique name, torn down on any exit
+e2e_begin() {
+  LAB=$(lab_unique_name "e2e")
+  E2E_TMP=$(mktemp -d)
+  trap 'e2e_end' EXIT
+  trap 'exit 130' INT TERM
+  lab_up "$LAB" "$@"
+  eval "$(lab_info "$LAB")"
+}
+
+e2e_end() {
+  local rc=$?
+  agent_stop 2>/dev/null || true
+  if ((rc != 0)) && [[ -n "${E2E_TMP:-}" && -f "$E2E_TMP/agent.log" ]]; then
+    echo "--- agent log (last 30 lines)" >&2
+    tail -30 "$E2E_TMP/agent.log" >&2
+  fi
+  lab_down "$LAB"
+  rm -rf "${E2E_TMP:-/nonexistent}"
+  exit "$rc"
+}
+
+# write_config FILE WEIGHT... [-- extra yaml]: one WAN per weight, balanced
+write_config() {
+  local file=$1 k=1 w
+  shift
+  {
+    echo "bpffs: $LAB_BPFFS/jalur"
+    echo "log_level: debug"
+    echo "lan: br-lan"
+    echo "wans:"
+    for w in "$@"; do
+      if [[ "$w" == "--" ]]; then break; fi
+      echo "  - {name: isp$k, interface: wan$k, gateway: 100.64.$k.1, gateway6: '2001:db8:10$k::1', weight: $w}"
+      k=$((k + 1))
+    done
+    # extra YAML after "--"
+    local extra=0
+    for w in "$@"; do
+      if ((extra)); then echo "$w"; fi
+      if [[ "$w" == "--" ]]; then extra=1; fi
+    done
+  } >"$file"
+}
+
+# agent_start CONFIG: jalur run in the router namespace, until it is ready
+agent_start() {
+  AGENT_CONFIG=$1
+  local runs
+  runs=$(grep -c "jalur running" "$E2E_TMP/agent.log" 2>/dev/null || true)
+  # ip netns exec execs the agent: $! is the agent itself, for signals
+  ip netns exec "$LAB_ROUTER" "$JALUR_BIN" run --config "$AGENT_CONFIG" >>"$E2E_TMP/agent.log" 2>&1 &
+  AGENT_PID=$!
+  wait_until 10 _agent_started_more_than "${runs:-0}"
+}
+
+_agent_started_more_than() { (($(grep -c "jalur running" "$E2E_TMP/agent.log") > $1)); }
+
+agent_stop() { # SIGTERM; waits for it to finish its teardown
+  [[ -n "${AGENT_PID:-}" ]] || return 0
+  kill -TERM "$AGENT_PID" 2>/dev/null || true
+  wait "$AGENT_PID" 2>/dev/null || true
+  AGENT_PID=
+}
+
+agent_kill() { # SIGKILL: no teardown at all
+  kill -KILL "$AGENT_PID"
+  wait "$AGENT_PID" 2>/dev/null || true
+  AGENT_PID=
+}
+
+# connect_from CLIENT COUNT [SERVER]: COUNT short connections; prints how many succeeded
+connect_from() {
+  lab_exec "$LAB" "c$1" python3 "$E2E_SRC/tools/lab/clients/connect.py" "${3:-198.51.100.10}" "$2"
+}
+
+# connect_all CLIENTS EACH: EACH connections from each of clients 1..CLIENTS
+# at once; prints how many succeeded in all
+connect_all() {
+  local c pids=() total=0
+  for ((c = 1; c <= $1; c++)); do
+    connect_from "$c" "$2" >"$E2E_TMP/ok$c" &
+    pids+=($!)
+  done
+  wait "${pids[@]}" # not a bare wait: the agent runs in the background too
+  for ((c = 1; c <= $1; c++)); do total=$((total + $(cat "$E2E_TMP/ok$c"))); done
+  echo "$total"
+}
+
+# the internet server's connection counts per source address (JSON)
+server_counts() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/stats; }
+server_reset() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/reset >/dev/null; }
+count_for() { # COUNTS_JSON ISP_INDEX
+  python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "100.64.$2.2"
+}

@@ -1,0 +1,712 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The config parser: defaults, shorthand forms, and every error with the
+// exact line and column it is reported at. YAML is given inline; the file
+// name in messages is always "t.yaml".
+#include "config/parse.h"
+#include "jalur/datapath.h"
+
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+
+#include <filesystem>
+#include <sstream>
+
+using namespace jalur;
+using namespace jalur::config;
+using Catch::Matchers::VectorContains;
+
+namespace {
+
+// Two ISPs: LAN on line 1, WANs on lines 2-6. Tests append to it, so their
+// own lines start at 7.
+const std::string kTwoIsps = R"(lan: br-lan
+wans:
+  - name: isp1
+    interface: wan1
+  - name: isp2
+    interface: wan2
+)";
+
+Config ok(const std::string &yaml)
+{
+    auto r = parse(yaml, "t.yaml");
+    INFO((r ? std::string() : r.error().message));
+    REQUIRE(r);
+    return r.value();
+}
+
+std::vector<std::string> errors(const std::string &yaml)
+{
+    auto r = parse(yaml, "t.yaml");
+    REQUIRE_FALSE(r);
+    std::vector<std::string> lines;
+    std::istringstream in(r.error().message);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+// The one error of a config that has exactly one.
+std::string error(const std::string &yaml)
+{
+    auto all = errors(yaml);
+    std::string text;
+    for (const auto &line : all)
+        text += line + "\n";
+    INFO(text);
+    REQUIRE(all.size() == 1);
+    return all[0];
+}
+
+} // namespace
+
+// ---- what a valid config becomes ---------------------------------------
+
+TEST_CASE("config: the minimal two-ISP site gets working defaults")
+{
+    auto cfg = ok(kTwoIsps);
+    CHECK(cfg.file == "t.yaml");
+    CHECK(cfg.bpffs == "/sys/fs/bpf/jalur");
+    CHECK(cfg.log_level == "info");
+    CHECK(cfg.fwmark_mask == 0xff00);
+    CHECK(cfg.flow_table_size == 262144);
+    REQUIRE(cfg.lans.size() == 1);
+    CHECK(cfg.lans[0].interface == "br-lan");
+    CHECK(cfg.lans[0].xdp == XdpMode::Auto);
+
+    REQUIRE(cfg.wans.size() == 2);
+    const Wan &a = cfg.wans[0], &b = cfg.wans[1];
+    CHECK(a.name == "isp1");
+    CHECK(a.interface == "wan1");
+    CHECK(a.gateway == std::optional<std::string>("auto")); // neither family given: IPv4 from DHCP
+    CHECK_FALSE(a.gateway6);
+    CHECK(a.weight == 1);
+    CHECK(a.tier == 1);
+    CHECK(a.id == 0);
+    CHECK(b.id == 1);
+    CHECK(a.fwmark == 0x100);
+    CHECK(b.fwmark == 0x200);
+    CHECK(a.table == 101);
+    CHECK(b.table == 102);
+
+    REQUIRE(cfg.policies.size() == 1);
+    const Policy &p = cfg.policies[0];
+    CHECK(p.name == "default");
+    CHECK(p.classifier == "both-addresses-and-ports");
+    CHECK(p.fields == (JALUR_F_SRC_ADDR | JALUR_F_DST_ADDR | JALUR_F_SRC_PORT | JALUR_F_DST_PORT));
+    CHECK(p.mode == Mode::Hash);
+    CHECK(p.fallback == Fallback::Main);
+    CHECK(p.affinity == Affinity::None);
+    CHECK(p.affinity_timeout == std::chrono::seconds(600));
+    REQUIRE(p.members.size() == 2);
+    CHECK(p.members[0].wan == "isp1");
+    CHECK(p.members[1].wan == "isp2");
+    CHECK(cfg.rules.empty());
+    CHECK(cfg.default_policy == "default");
+    CHECK(cfg.wan("isp2") == &cfg.wans[1]);
+    CHECK(cfg.wan("isp3") == nullptr);
+    CHECK(cfg.policy("default") == &cfg.policies[0]);
+    CHECK(cfg.policy("other") == nullptr);
+}
+
+TEST_CASE("config: every field set explicitly is kept")
+{
+    auto cfg = ok(R"(bpffs: /run/jalur/bpf
+log_level: debug
+fwmark_mask: "0x00ff0000"
+flow_table_size: 1024
+lan:
+  - interface: br-lan
+    xdp: native
+  - interface: br-guest
+    xdp: off
+wans:
+  - name: isp1
+    interface: wan1
+    gateway: 100.64.1.1
+    gateway6: 2001:db8:1::1
+    weight: 3
+    tier: 2
+    fwmark: 0x30000
+    table: 200
+  - name: lte_2
+    interface: wwan0
+    gateway6: auto
+address_lists:
+  banks: [198.51.100.0/24, 2001:db8:ff::/48]
+policies:
+  - name: main-mix
+    classifier: src-address
+    mode: nth
+    members: [{wan: isp1, weight: 7, tier: 1}, lte_2]
+    fallback: drop
+    affinity: both-addresses
+    affinity_timeout: 2h
+  - name: second
+    members: isp1
+rules:
+  - name: bank
+    src: [192.0.2.0/25]
+    dst: ["@banks"]
+    proto: tcp
+    dst_ports: [443, "8000-8080"]
+    in_interface: br-guest
+    family: 4
+    policy: second
+  - dst: 203.0.113.7
+    proto: 47
+    policy: bypass
+default_policy: bypass
+)");
+    CHECK(cfg.bpffs == "/run/jalur/bpf");
+    CHECK(cfg.log_level == "debug");
+    CHECK(cfg.fwmark_mask == 0x00ff0000);
+    CHECK(cfg.flow_table_size == 1024);
+    REQUIRE(cfg.lans.size() == 2);
+    CHECK(cfg.lans[0].xdp == XdpMode::Native);
+    CHECK(cfg.lans[1].xdp == XdpMode::Off);
+
+    const Wan &isp1 = cfg.wans[0], &lte = cfg.wans[1];
+    CHECK(isp1.gateway == std::optional<std::string>("100.64.1.1"));
+    CHECK(isp1.gateway6 == std::optional<std::string>("2001:db8:1::1"));
+    CHECK(isp1.weight == 3);
+    CHECK(isp1.tier == 2);
+    CHECK(isp1.fwmark == 0x30000);
+    CHECK(isp1.table == 200);
+    CHECK_FALSE(lte.gateway); // only IPv6 asked for
+    CHECK(lte.gateway6 == std::optional<std::string>("auto"));
+    CHECK(lte.fwmark == 0x20000); // (index + 1) << 16, the mask's lowest bit
+    CHECK(lte.table == 102);
+
+    REQUIRE(cfg.address_lists.at("banks").size() == 2);
+    CHECK(cfg.address_lists.at("banks")[1].family == 6);
+
+    const Policy &mix = cfg.policies[0];
+    CHECK(mix.classifier == "src-address");
+    CHECK(mix.fields == JALUR_F_SRC_ADDR);
+    CHECK(mix.mode == Mode::Nth);
+    CHECK(mix.fallback == Fallback::Drop);
+    CHECK(mix.affinity == Affinity::BothAddresses);
+    CHECK(mix.affinity_timeout == std::chrono::hours(2));
+    REQUIRE(mix.members.size() == 2);
+    CHECK(mix.members[0].weight == 7);
+    CHECK(mix.members[1].wan == "lte_2");
+    CHECK(mix.members[1].weight == 1); // the WAN's
+    CHECK(cfg.policies[1].id == 1);
+    REQUIRE(cfg.policies[1].members.size() == 1); // a single name for a list of one
+    CHECK(cfg.policies[1].members[0].tier == 2);  // isp1's own tier
+
+    REQUIRE(cfg.rules.size() == 2);
+    const Rule &bank = cfg.rules[0];
+    CHECK(bank.name == "bank");
+    REQUIRE(bank.src.size() == 1);
+    CHECK(bank.src[0].str() == "192.0.2.0/25");
+    REQUIRE(bank.dst.size() == 2); // the list, expanded
+    CHECK(bank.dst[0].str() == "198.51.100.0/24");
+    CHECK(bank.proto == IPPROTO_TCP);
+    REQUIRE(bank.dst_ports.size() == 2);
+    CHECK(bank.dst_ports[0].lo == 443);
+    CHECK(bank.dst_ports[0].hi == 443);
+    CHECK(bank.dst_ports[1].lo == 8000);
+    CHECK(bank.dst_ports[1].hi == 8080);
+    CHECK(bank.datapath_rules() == 2);
+    CHECK(bank.in_interface == "br-guest");
+    CHECK(bank.family == 4);
+    CHECK(bank.policy == "second");
+    CHECK(cfg.rules[1].proto == 47);
+    CHECK(cfg.rules[1].dst.size() == 1);
+    CHECK(cfg.rules[1].policy == "bypass");
+    CHECK(cfg.rules[1].datapath_rules() == 1);
+    CHECK(cfg.default_policy == "bypass");
+}
+
+TEST_CASE("config: lan shorthand forms")
+{
+    CHECK(ok(kTwoIsps).lans.size() == 1); // a single name
+    auto list = ok("lan: [br-lan, br-guest]\nwans: [{name: isp1, interface: wan1}]\n");
+    REQUIRE(list.lans.size() == 2);
+    CHECK(list.lans[1].interface == "br-guest");
+    auto mixed = ok("lan:\n  - br-lan\n  - {interface: br-iot, xdp: generic}\nwans: [{name: a, interface: wan1}]\n");
+    REQUIRE(mixed.lans.size() == 2);
+    CHECK(mixed.lans[1].xdp == XdpMode::Generic);
+}
+
+TEST_CASE("config: locations point at the interface names")
+{
+    auto cfg = ok(kTwoIsps + "rules:\n  - in_interface: br-lan\n    policy: default\n");
+    CHECK(cfg.lans[0].where.str() == "t.yaml:1:6");
+    CHECK(cfg.wans[1].interface_where.str() == "t.yaml:6:16");
+    CHECK(cfg.wans[1].where.str() == "t.yaml:5:5");
+    CHECK(cfg.rules[0].in_interface_where.str() == "t.yaml:8:19");
+    CHECK(cfg.rules[0].where.str() == "t.yaml:8:5");
+}
+
+TEST_CASE("config: durations")
+{
+    auto timeout = [](const std::string &text) {
+        return ok(kTwoIsps + "policies: [{name: p, members: [isp1], affinity_timeout: " + text + "}]\n")
+            .policies[0]
+            .affinity_timeout;
+    };
+    CHECK(timeout("30s") == std::chrono::seconds(30));
+    CHECK(timeout("10m") == std::chrono::minutes(10));
+    CHECK(timeout("2h") == std::chrono::hours(2));
+    CHECK(timeout("1d") == std::chrono::hours(24));
+    CHECK(timeout("90") == std::chrono::seconds(90));
+}
+
+TEST_CASE("config: integers in decimal or hex and ports singly")
+{
+    auto cfg = ok("fwmark_mask: 0xF0\n" + kTwoIsps + "rules: [{proto: udp, dst_ports: 53, policy: default}]\n");
+    CHECK(cfg.fwmark_mask == 0xf0);
+    CHECK(cfg.wans[1].fwmark == 0x20);
+    REQUIRE(cfg.rules[0].dst_ports.size() == 1);
+    CHECK(cfg.rules[0].dst_ports[0].lo == 53);
+    CHECK(cfg.rules[0].dst_ports[0].hi == 53);
+}
+
+TEST_CASE("config: quoted numbers and empty optional sections are fine")
+{
+    auto cfg = ok(kTwoIsps + "    weight: \"3\"\naddress_lists:\nrules:\n");
+    CHECK(cfg.wans[1].weight == 3);
+    CHECK(cfg.rules.empty());
+    CHECK(cfg.address_lists.empty());
+}
+
+TEST_CASE("config: dst_ports without proto match both tcp and udp")
+{
+    auto cfg = ok(kTwoIsps + "rules: [{dst_ports: [443], policy: default}]\n");
+    CHECK(cfg.rules[0].proto == 0);
+}
+
+TEST_CASE("config: exactly 64 data path rules fit")
+{
+    // 32 rules of two port ranges each
+    std::string rules = "rules:\n";
+    for (int i = 0; i < 32; i++)
+        rules += "  - {proto: tcp, dst_ports: [80, 443], policy: default}\n";
+    CHECK(ok(kTwoIsps + rules).rules.size() == 32);
+}
+
+TEST_CASE("config: each example file parses")
+{
+    namespace fs = std::filesystem;
+    size_t seen = 0;
+    for (const auto &entry : fs::directory_iterator(JALUR_EXAMPLES_DIR)) {
+        if (entry.path().extension() != ".yaml")
+            continue;
+        INFO(entry.path().string());
+        auto r = load_file(entry.path().string());
+        INFO((r ? std::string() : r.error().message));
+        CHECK(r);
+        seen++;
+    }
+    CHECK(seen >= 5);
+}
+
+TEST_CASE("config: a file that cannot be read")
+{
+    auto r = load_file("/nonexistent/jalur.yaml");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "/nonexistent/jalur.yaml:1:1: cannot read the config file: No such file or directory");
+}
+
+// ---- the whole file's errors at once ------------------------------------
+
+TEST_CASE("config: all errors are reported in file order")
+{
+    auto all = errors(R"(lan: br-lan
+wans:
+  - name: isp1
+    interface: wan1
+    weight: heavy
+rules:
+  - policy: nowhere
+flow_table_size: 12
+)");
+    REQUIRE(all.size() == 3);
+    CHECK(all[0] == "t.yaml:5:13: wans[0].weight: expected an integer 1..255, got 'heavy'");
+    CHECK(all[1] == "t.yaml:7:13: rules[0].policy: no policy named 'nowhere' (expected one of: default, bypass)");
+    CHECK(all[2] == "t.yaml:8:18: flow_table_size: expected an integer 1024..16777216, got '12'");
+}
+
+// ---- the document -------------------------------------------------------
+
+TEST_CASE("config: YAML syntax errors have their place")
+{
+    CHECK(error("lan: [br-lan\nwans: 3\n") == "t.yaml:2:5: YAML syntax error: end of sequence flow not found");
+    CHECK(error("lan: br-lan\n wans: 3\n") == "t.yaml:2:6: YAML syntax error: illegal map value");
+    CHECK(error(kTwoIsps + "rules: [{dst: [@banks], policy: default}]\n") ==
+          "t.yaml:7:16: YAML syntax error: unknown token (a value starting with '@' must be quoted: \"@name\")");
+}
+
+TEST_CASE("config: the document must be one map")
+{
+    CHECK(error("") == "t.yaml:1:1: the file is empty: expected at least 'lan' and 'wans'");
+    CHECK(error("# nothing\n") == "t.yaml:1:1: the file is empty: expected at least 'lan' and 'wans'");
+    CHECK(error("- lan\n") == "t.yaml:1:1: the file: expected a map, got a list");
+    CHECK_THAT(errors(kTwoIsps + "---\nlan: x\n"),
+               VectorContains(std::string("t.yaml:8:1: expected one YAML document, found a second ('---')")));
+}
+
+TEST_CASE("config: unknown and repeated top-level keys")
+{
+    CHECK(error(kTwoIsps + "helth: {}\n") ==
+          "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, log_level, fwmark_mask, "
+          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy)");
+    CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
+    // a key whose value starts on the next line: still the key's own line
+    CHECK(error("lan:\n  - br-lan\nwans: [{name: a, interface: wan1}]\nlan: br-x\n") ==
+          "t.yaml:4:1: key 'lan' at the top level is repeated (first at line 1)");
+}
+
+TEST_CASE("config: lan and wans are required")
+{
+    CHECK(error("wans: [{name: a, interface: wan1}]\n") ==
+          "t.yaml:1:1: missing key 'lan' (the interfaces whose traffic jalur balances, e.g. 'lan: br-lan')");
+    CHECK(error("log_level: info\nlan: br-lan\n") ==
+          "t.yaml:1:1: missing key 'wans' (the uplinks to balance: a list of 1..16)");
+}
+
+// ---- settings -----------------------------------------------------------
+
+TEST_CASE("config: bad settings")
+{
+    CHECK(error("bpffs: jalur\n" + kTwoIsps) == "t.yaml:1:8: bpffs: expected an absolute path, got 'jalur'");
+    CHECK(error("log_level: loud\n" + kTwoIsps) ==
+          "t.yaml:1:12: log_level: expected one of trace|debug|info|warn|error, got 'loud'");
+    CHECK(error("fwmark_mask: 0\n" + kTwoIsps) ==
+          "t.yaml:1:14: fwmark_mask: expected an integer 0x1..0xffffffff, got '0'");
+    CHECK(error("fwmark_mask: 0x1ffffffff\n" + kTwoIsps) ==
+          "t.yaml:1:14: fwmark_mask: expected an integer 0x1..0xffffffff, got '0x1ffffffff'");
+    CHECK(error("flow_table_size: [1]\n" + kTwoIsps) ==
+          "t.yaml:1:18: flow_table_size: expected an integer 1024..16777216, got a list");
+    CHECK(error("flow_table_size: 16777217\n" + kTwoIsps) ==
+          "t.yaml:1:18: flow_table_size: expected an integer 1024..16777216, got '16777217'");
+}
+
+TEST_CASE("config: an empty value is reported at its key")
+{
+    CHECK(error("lan: br-lan\nwans:\n  - name: isp1\n    interface: wan1\n    weight:\n") ==
+          "t.yaml:5:5: wans[0].weight: expected an integer 1..255, got nothing");
+}
+
+// ---- lan ----------------------------------------------------------------
+
+TEST_CASE("config: bad lan entries")
+{
+    const std::string wans = "wans: [{name: a, interface: wan1}]\n";
+    CHECK(error("lan: []\n" + wans) == "t.yaml:1:6: lan: expected at least one LAN interface");
+    CHECK(error("lan:\n" + wans) == "t.yaml:1:1: lan: expected at least one LAN interface");
+    CHECK(error("lan: [br-lan, br-lan]\n" + wans) ==
+          "t.yaml:1:15: lan[1]: interface 'br-lan' is listed twice (first at line 1)");
+    CHECK(error("lan:\n  - interface: br-lan\n    xdp: fast\n" + wans) ==
+          "t.yaml:3:10: lan[0].xdp: expected one of auto|native|generic|off, got 'fast'");
+    CHECK(error("lan:\n  - xdp: off\n" + wans) == "t.yaml:2:5: lan[0]: missing key 'interface'");
+    CHECK(error("lan:\n  - interface: br-lan\n    mtu: 1500\n" + wans) ==
+          "t.yaml:3:5: unknown key 'mtu' in lan[0] (expected one of: interface, xdp)");
+    CHECK(error("lan: a/b\n" + wans) ==
+          "t.yaml:1:6: lan: expected an interface name (1..15 characters, no '/', ':' or spaces), got 'a/b'");
+    CHECK(error("lan: bridge-for-the-lan\n" + wans) ==
+          "t.yaml:1:6: lan: expected an interface name (1..15 characters, no '/', ':' or spaces), got "
+          "'bridge-for-the-lan'");
+}
+
+// ---- wans ---------------------------------------------------------------
+
+TEST_CASE("config: wans must be a non-empty list of at most 16")
+{
+    CHECK(error("lan: br-lan\nwans: wan1\n") == "t.yaml:2:7: wans: expected a list of WANs, got 'wan1'");
+    CHECK(error("lan: br-lan\nwans: []\n") == "t.yaml:2:7: wans: expected at least one WAN");
+    std::string many = "lan: br-lan\nwans:\n";
+    for (int i = 0; i < 17; i++)
+        many += "  - {name: w" + std::to_string(i) + ", interface: wan" + std::to_string(i) + "}\n";
+    CHECK(error(many) == "t.yaml:19:5: wans[16]: too many WANs: at most 16 (the data path's limit)");
+}
+
+TEST_CASE("config: unknown WAN key")
+{
+    CHECK(error(kTwoIsps + "    wieght: 2\n") ==
+          "t.yaml:7:5: unknown key 'wieght' in wans[1] (expected one of: name, interface, gateway, gateway6, "
+          "weight, tier, fwmark, table)");
+}
+
+TEST_CASE("config: bad WAN values")
+{
+    CHECK(error(kTwoIsps + "    weight: heavy\n") ==
+          "t.yaml:7:13: wans[1].weight: expected an integer 1..255, got 'heavy'");
+    CHECK(error(kTwoIsps + "    weight: 256\n") == "t.yaml:7:13: wans[1].weight: expected an integer 1..255, got '256'");
+    CHECK(error(kTwoIsps + "    tier: 0\n") == "t.yaml:7:11: wans[1].tier: expected an integer 1..16, got '0'");
+    CHECK(error(kTwoIsps + "    gateway: 100.64.2\n") ==
+          "t.yaml:7:14: wans[1].gateway: expected an IPv4 address or 'auto', got '100.64.2'");
+    CHECK(error(kTwoIsps + "    gateway: 2001:db8::1\n") ==
+          "t.yaml:7:14: wans[1].gateway: expected an IPv4 address or 'auto', got '2001:db8::1' (an IPv6 gateway goes "
+          "in gateway6)");
+    CHECK(error(kTwoIsps + "    gateway6: 100.64.2.1\n") ==
+          "t.yaml:7:15: wans[1].gateway6: expected an IPv6 address or 'auto', got '100.64.2.1' (an IPv4 gateway goes "
+          "in gateway)");
+    CHECK(error(kTwoIsps + "    gateway: 100.64.2.0/24\n") ==
+          "t.yaml:7:14: wans[1].gateway: expected an IPv4 address or 'auto', got '100.64.2.0/24'");
+    CHECK(error(kTwoIsps + "    table: 254\n") ==
+          "t.yaml:7:12: wans[1].table: table 254 is the kernel's (253 default, 254 main, 255 local)");
+    CHECK(error(kTwoIsps + "    table: 0\n") ==
+          "t.yaml:7:12: wans[1].table: expected an integer 1..4294967295, got '0'");
+    CHECK(error(kTwoIsps + "    fwmark: 0\n") ==
+          "t.yaml:7:13: wans[1].fwmark: expected an integer 0x1..0xffffffff, got '0'");
+}
+
+TEST_CASE("config: a WAN must be a map")
+{
+    CHECK(error("lan: br-lan\nwans:\n  - wan1\n") == "t.yaml:3:5: wans[0]: expected a map, got 'wan1'");
+    CHECK(error("lan: br-lan\nwans:\n  - name: a\n    interface: wan1\n    ? [x]\n    : 1\n") ==
+          "t.yaml:5:7: expected a plain key in wans[0], got a list");
+}
+
+TEST_CASE("config: WAN names")
+{
+    CHECK(error("lan: br-lan\nwans:\n  - interface: wan1\n") == "t.yaml:3:5: wans[0]: missing key 'name'");
+    CHECK(error("lan: br-lan\nwans:\n  - name: isp1\n") == "t.yaml:3:5: wans[0]: missing key 'interface'");
+    CHECK(error("lan: br-lan\nwans:\n  - name: ISP_1\n    interface: wan1\n") ==
+          "t.yaml:3:11: wans[0].name: expected a name of 1..15 characters a-z, 0-9, '_' or '-', got 'ISP_1'");
+    CHECK(error("lan: br-lan\nwans:\n  - name: a-very-long-wan-name\n    interface: wan1\n") ==
+          "t.yaml:3:11: wans[0].name: expected a name of 1..15 characters a-z, 0-9, '_' or '-', got "
+          "'a-very-long-wan-name'");
+    CHECK(error("lan: br-lan\nwans:\n  - {name: isp1, interface: wan1}\n  - {name: isp1, interface: wan2}\n") ==
+          "t.yaml:4:12: wans[1].name: 'isp1' is also the name of wans[0]");
+}
+
+TEST_CASE("config: a badly named WAN adds no errors where it is used")
+{
+    // only the name's own error, none from the policy naming it
+    CHECK(error("lan: br-lan\nwans: [{name: Isp1, interface: wan1}]\npolicies: [{name: p, members: [Isp1]}]\n") ==
+          "t.yaml:2:15: wans[0].name: expected a name of 1..15 characters a-z, 0-9, '_' or '-', got 'Isp1'");
+}
+
+TEST_CASE("config: WAN interfaces are unique and not LANs")
+{
+    CHECK(error("lan: br-lan\nwans:\n  - {name: a, interface: wan1}\n  - {name: b, interface: wan1}\n") ==
+          "t.yaml:4:26: wans[1].interface: 'wan1' is also the interface of wans[0] ('a')");
+    CHECK(error("lan: br-lan\nwans:\n  - {name: a, interface: br-lan}\n") ==
+          "t.yaml:3:26: wans[0].interface: 'br-lan' is also a LAN interface (line 1)");
+}
+
+TEST_CASE("config: fwmarks inside the mask and unique")
+{
+    CHECK(error(kTwoIsps + "    fwmark: 0x10000\n") ==
+          "t.yaml:7:13: wans[1].fwmark: 0x10000 is outside fwmark_mask 0xff00 (jalur may only use those bits of the "
+          "packet mark)");
+    CHECK(error(kTwoIsps + "    fwmark: 0x100\n") ==
+          "t.yaml:7:13: wans[1].fwmark: 0x100 is also the fwmark of wans[0] ('isp1')");
+    // an explicit mark taking the next WAN's default: reported at the later one
+    CHECK(error("lan: br-lan\nwans:\n  - {name: a, interface: wan1, fwmark: 0x200}\n  - {name: b, interface: wan2}\n") ==
+          "t.yaml:4:5: wans[1]: its default fwmark 0x200 is also the fwmark of wans[0] ('a'); set fwmark");
+    // a two-bit mask has room for three WANs
+    CHECK(error("fwmark_mask: 0x3\nlan: br-lan\nwans:\n  - {name: a, interface: wan1}\n  - {name: b, interface: wan2}\n"
+                "  - {name: c, interface: wan3}\n  - {name: d, interface: wan4}\n") ==
+          "t.yaml:7:5: wans[3]: the default fwmark 0x4 does not fit in fwmark_mask 0x3; set fwmark or widen fwmark_mask");
+}
+
+TEST_CASE("config: tables unique")
+{
+    CHECK(error(kTwoIsps + "    table: 101\n") == "t.yaml:7:12: wans[1].table: 101 is also the table of wans[0] ('isp1')");
+    CHECK(error("lan: br-lan\nwans:\n  - {name: a, interface: wan1, table: 102}\n  - {name: b, interface: wan2}\n") ==
+          "t.yaml:4:5: wans[1]: its default table 102 is also the table of wans[0] ('a'); set table");
+}
+
+TEST_CASE("config: repeated keys in a map")
+{
+    CHECK(error(kTwoIsps + "    interface: wan3\n") ==
+          "t.yaml:7:5: key 'interface' in wans[1] is repeated (first at line 6)");
+}
+
+// ---- policies -----------------------------------------------------------
+
+TEST_CASE("config: policies must be a non-empty list of at most 16")
+{
+    CHECK(error(kTwoIsps + "policies: []\n") ==
+          "t.yaml:7:11: policies: expected at least one policy (or leave 'policies' out for one over every WAN)");
+    CHECK(error(kTwoIsps + "policies: {name: p}\n") == "t.yaml:7:11: policies: expected a list of policies, got a map");
+    std::string many = kTwoIsps + "policies:\n";
+    for (int i = 0; i < 17; i++)
+        many += "  - {name: p" + std::to_string(i) + ", members: [isp1]}\n";
+    CHECK(error(many) == "t.yaml:24:5: policies[16]: too many policies: at most 16 (the data path's limit)");
+}
+
+TEST_CASE("config: policy names")
+{
+    CHECK(error(kTwoIsps + "policies:\n  - members: [isp1]\n") == "t.yaml:8:5: policies[0]: missing key 'name'");
+    CHECK(error(kTwoIsps + "policies:\n  - {name: bypass, members: [isp1]}\n") ==
+          "t.yaml:8:12: policies[0].name: 'bypass' is reserved (rules use it to skip balancing)");
+    CHECK(error(kTwoIsps + "policies:\n  - {name: p, members: [isp1]}\n  - {name: p, members: [isp2]}\n") ==
+          "t.yaml:9:12: policies[1].name: policy 'p' is defined twice");
+    CHECK(error(kTwoIsps + "policies:\n  - {name: P1, members: [isp1]}\n") ==
+          "t.yaml:8:12: policies[0].name: expected a name of 1..32 characters a-z, 0-9, '_' or '-', got 'P1'");
+}
+
+TEST_CASE("config: a classifier must be one of the nine RouterOS names")
+{
+    auto e = error(kTwoIsps + "policies:\n  - name: p\n    members: [isp1]\n    classifier: round-robin\n");
+    CHECK_THAT(e, Catch::StartsWith("t.yaml:10:17: policies[0].classifier: expected one of "));
+    CHECK_THAT(e, Catch::Contains("both-addresses-and-ports") && Catch::EndsWith(", got 'round-robin'"));
+}
+
+TEST_CASE("config: bad policy choices")
+{
+    const std::string head = kTwoIsps + "policies:\n  - name: p\n    members: [isp1]\n";
+    CHECK(error(head + "    mode: random\n") == "t.yaml:10:11: policies[0].mode: expected one of hash|nth, got 'random'");
+    CHECK(error(head + "    fallback: other\n") ==
+          "t.yaml:10:15: policies[0].fallback: expected one of main|drop, got 'other'");
+    CHECK(error(head + "    affinity: dst-address\n") ==
+          "t.yaml:10:15: policies[0].affinity: expected one of none|src-address|both-addresses, got 'dst-address'");
+    CHECK(error(head + "    affinity_timeout: 10x\n") ==
+          "t.yaml:10:23: policies[0].affinity_timeout: expected a duration 1s..604800s such as 30s, 10m, 2h, 1d or "
+          "plain seconds, got '10x'");
+    CHECK(error(head + "    affinity_timeout: 0s\n") ==
+          "t.yaml:10:23: policies[0].affinity_timeout: expected a duration 1s..604800s such as 30s, 10m, 2h, 1d or "
+          "plain seconds, got '0s'");
+    CHECK(error(head + "    affinity_timeout: 8d\n") ==
+          "t.yaml:10:23: policies[0].affinity_timeout: expected a duration 1s..604800s such as 30s, 10m, 2h, 1d or "
+          "plain seconds, got '8d'");
+    CHECK(error(head + "    strategy: x\n") ==
+          "t.yaml:10:5: unknown key 'strategy' in policies[0] (expected one of: name, classifier, mode, members, "
+          "fallback, affinity, affinity_timeout)");
+}
+
+TEST_CASE("config: policy members")
+{
+    const std::string head = kTwoIsps + "policies:\n  - name: p\n";
+    CHECK(error(head) == "t.yaml:8:5: policies[0]: missing key 'members' (the WANs this policy balances)");
+    CHECK(error(head + "    members: []\n") == "t.yaml:9:14: policies[0].members: expected at least one WAN");
+    CHECK(error(head + "    members: [isp1, isp3]\n") ==
+          "t.yaml:9:21: policies[0].members[1]: no WAN named 'isp3' (WANs: isp1, isp2)");
+    CHECK(error(head + "    members: [isp1, isp1]\n") == "t.yaml:9:21: policies[0].members[1]: WAN 'isp1' is listed twice");
+    CHECK(error(head + "    members: [{weight: 2}]\n") == "t.yaml:9:15: policies[0].members[0]: missing key 'wan'");
+    CHECK(error(head + "    members: [{wan: isp1, share: 2}]\n") ==
+          "t.yaml:9:27: unknown key 'share' in policies[0].members[0] (expected one of: wan, weight, tier)");
+    CHECK(error(head + "    members: [{wan: isp1, weight: 0}]\n") ==
+          "t.yaml:9:35: policies[0].members[0].weight: expected an integer 1..255, got '0'");
+    CHECK(error(head + "    members: [{wan: isp1, tier: 17}]\n") ==
+          "t.yaml:9:33: policies[0].members[0].tier: expected an integer 1..16, got '17'");
+}
+
+TEST_CASE("config: default_policy names a policy")
+{
+    CHECK(error(kTwoIsps + "default_policy: main\n") ==
+          "t.yaml:7:17: default_policy: no policy named 'main' (expected one of: default, bypass)");
+    CHECK(ok(kTwoIsps + "default_policy: bypass\n").default_policy == "bypass");
+}
+
+// ---- address lists ------------------------------------------------------
+
+TEST_CASE("config: bad address lists")
+{
+    CHECK(error(kTwoIsps + "address_lists:\n  banks: [198.51.100.0/33]\n") ==
+          "t.yaml:8:11: address_lists.banks[0]: '198.51.100.0/33': prefix length must be 0..32");
+    CHECK(error(kTwoIsps + "address_lists:\n  banks: [bank.example]\n") ==
+          "t.yaml:8:11: address_lists.banks[0]: 'bank.example' is not an IPv4 or IPv6 address or prefix");
+    CHECK(error(kTwoIsps + "address_lists:\n  banks: []\n") ==
+          "t.yaml:8:10: address_lists.banks: expected at least one prefix");
+    CHECK(error(kTwoIsps + "address_lists:\n  Banks: [192.0.2.0/24]\n") ==
+          "t.yaml:8:3: address_lists.Banks: expected a name of 1..32 characters a-z, 0-9, '_' or '-', got 'Banks'");
+    CHECK(error(kTwoIsps + "address_lists:\n  a: [192.0.2.0/24]\n  a: [192.0.2.1]\n") ==
+          "t.yaml:9:3: key 'a' in address_lists is repeated (first at line 8)");
+    CHECK(error(kTwoIsps + "address_lists: [192.0.2.0/24]\n") ==
+          "t.yaml:7:16: address_lists: expected a map of name: [prefixes], got a list");
+}
+
+// ---- rules --------------------------------------------------------------
+
+TEST_CASE("config: rules must be a list of maps with a policy")
+{
+    CHECK(error(kTwoIsps + "rules: {policy: default}\n") == "t.yaml:7:8: rules: expected a list of rules, got a map");
+    CHECK(error(kTwoIsps + "rules:\n  - dst: 192.0.2.1\n") ==
+          "t.yaml:8:5: rules[0]: missing key 'policy' (a policy name or 'bypass')");
+    CHECK(error(kTwoIsps + "rules:\n  - policy: web\n") ==
+          "t.yaml:8:13: rules[0].policy: no policy named 'web' (expected one of: default, bypass)");
+    CHECK(error(kTwoIsps + "rules:\n  - policy: default\n    port: 80\n") ==
+          "t.yaml:9:5: unknown key 'port' in rules[0] (expected one of: name, src, dst, proto, dst_ports, "
+          "in_interface, family, policy)");
+    CHECK(error(kTwoIsps + "rules:\n  - {name: r, policy: default}\n  - {name: r, policy: bypass}\n") ==
+          "t.yaml:9:12: rules[1].name: rule name 'r' is used twice (first at line 8)");
+}
+
+TEST_CASE("config: rule addresses and address list references")
+{
+    const std::string lists = kTwoIsps + "address_lists:\n  banks: [198.51.100.0/24]\nrules:\n";
+    CHECK(error(lists + "  - {dst: [\"@bank\"], policy: default}\n") ==
+          "t.yaml:10:12: rules[0].dst[0]: no address list named 'bank' (address_lists: banks)");
+    CHECK(error(lists + "  - {dst: [banks], policy: default}\n") ==
+          "t.yaml:10:12: rules[0].dst[0]: 'banks' is not an IPv4 or IPv6 address or prefix (an address list is "
+          "written '@banks')");
+    CHECK(error(lists + "  - {src: [192.0.2.0/40], policy: default}\n") ==
+          "t.yaml:10:12: rules[0].src[0]: '192.0.2.0/40': prefix length must be 0..32");
+    CHECK(error(lists + "  - {src: [], policy: default}\n") ==
+          "t.yaml:10:11: rules[0].src: expected at least one prefix or @list (leave the key out to match any)");
+    CHECK(error(lists + "  - {src: 2001:db8::/32, family: 4, policy: default}\n") ==
+          "t.yaml:10:11: rules[0].src: no IPv4 prefix here, but the rule has family 4: it could never match");
+    CHECK(error(lists + "  - {family: 5, policy: default}\n") ==
+          "t.yaml:10:14: rules[0].family: expected one of 4|6, got '5'");
+}
+
+TEST_CASE("config: rule protocols and ports")
+{
+    const std::string head = kTwoIsps + "rules:\n";
+    CHECK(error(head + "  - {proto: tcpp, policy: default}\n") ==
+          "t.yaml:8:13: rules[0].proto: expected tcp, udp, icmp, icmpv6 or a protocol number 1..255, got 'tcpp'");
+    CHECK(error(head + "  - {proto: 256, policy: default}\n") ==
+          "t.yaml:8:13: rules[0].proto: expected tcp, udp, icmp, icmpv6 or a protocol number 1..255, got '256'");
+    CHECK(error(head + "  - {proto: icmp, family: 6, policy: default}\n") ==
+          "t.yaml:8:13: rules[0].proto: icmp does not exist in IPv6 (the rule's family)");
+    CHECK(error(head + "  - {proto: icmp, dst_ports: [80], policy: default}\n") ==
+          "t.yaml:8:30: rules[0].dst_ports: ports need proto tcp or udp (or no proto, which matches both), not icmp");
+    CHECK(error(head + "  - {proto: tcp, dst_ports: [\"9000-8000\"], policy: default}\n") ==
+          "t.yaml:8:30: rules[0].dst_ports[0]: range '9000-8000' runs backwards: expected LO <= HI");
+    CHECK(error(head + "  - {proto: tcp, dst_ports: [http], policy: default}\n") ==
+          "t.yaml:8:30: rules[0].dst_ports[0]: expected a port 1..65535 or a range 'LO-HI', got 'http'");
+    CHECK(error(head + "  - {proto: tcp, dst_ports: [0-100], policy: default}\n") ==
+          "t.yaml:8:30: rules[0].dst_ports[0]: expected a port 1..65535 or a range 'LO-HI', got '0-100'");
+    CHECK(error(head + "  - {proto: tcp, dst_ports: [65536], policy: default}\n") ==
+          "t.yaml:8:30: rules[0].dst_ports[0]: expected a port 1..65535 or a range 'LO-HI', got '65536'");
+    CHECK(error(head + "  - {proto: tcp, dst_ports: [], policy: default}\n") ==
+          "t.yaml:8:29: rules[0].dst_ports: expected at least one port or range (leave the key out to match any)");
+}
+
+TEST_CASE("config: rule in_interface must be a LAN")
+{
+    CHECK(error(kTwoIsps + "rules:\n  - {in_interface: wan1, policy: default}\n") ==
+          "t.yaml:8:20: rules[0].in_interface: 'wan1' is not a LAN interface (rules see traffic entering from a LAN: "
+          "br-lan)");
+}
+
+TEST_CASE("config: too many rules after port range expansion")
+{
+    // 32 rules of two ranges fill the 64; the 33rd overflows
+    std::string rules = "rules:\n";
+    for (int i = 0; i < 33; i++)
+        rules += "  - {proto: tcp, dst_ports: [80, 443], policy: default}\n";
+    CHECK(error(kTwoIsps + rules) ==
+          "t.yaml:40:5: rules[32]: too many rules: the data path holds 64 and each dst_ports entry counts as one");
+}
+
+// ---- the host -----------------------------------------------------------
+
+TEST_CASE("config: check_interfaces reports each missing device at its name")
+{
+    auto cfg = ok("lan: lo\nwans:\n  - name: a\n    interface: jalur-none0\n");
+    auto r = check_interfaces(cfg);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "t.yaml:4:16: unknown interface 'jalur-none0' (no such network device here)");
+
+    // a rule's in_interface is reported at its own place too
+    auto lans = ok("lan: jalur-none1\nwans: [{name: a, interface: lo}]\nrules:\n  - {in_interface: jalur-none1, policy: a}\n"
+                   "policies: [{name: a, members: [a]}]\n");
+    auto all = check_interfaces(lans);
+    REQUIRE_FALSE(all);
+    CHECK(all.error().message == "t.yaml:1:6: unknown interface 'jalur-none1' (no such network device here)\n"
+                                 "t.yaml:4:20: unknown interface 'jalur-none1' (no such network device here)");
+
+    Config present; // only loopback exists in every network namespace
+    present.lans.push_back({"lo", XdpMode::Auto, {"t.yaml", 1, 6}});
+    CHECK(check_interfaces(present));
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// `jalur check`: validate a config file without touching the system, and
+// show what it means (derived marks, tables and members included), so a
+// config can be tried before `systemctl reload`.
+#include "cli/commands.h"
+#include "config/interfaces.h"
+#include "config/parse.h"
+#include "config/reader.h"
+
+#include <iostream>
+
+namespace jalur::cli {
+
+namespace {
+
+std::string plural(size_t n, const char *one, const char *many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+const char *mode_name(config::Mode m)
+{
+    return m == config::Mode::Nth ? "nth" : "hash";
+}
+
+const char *fallback_name(config::Fallback f)
+{
+    return f == config::Fallback::Drop ? "drop" : "main";
+}
+
+const char *affinity_name(config::Affinity a)
+{
+    switch (a) {
+    case config::Affinity::SrcAddress:
+        return "src-address";
+    case config::Affinity::BothAddresses:
+        return "both-addresses";
+    default:
+        return "none";
+    }
+}
+
+void print_summary(const std::string &path, const config::Config &cfg)
+{
+    std::cout << path << ": OK (" << plural(cfg.wans.size(), "WAN", "WANs") << ", "
+              << plural(cfg.policies.size(), "policy", "policies") << ", "
+              << plural(cfg.rules.size(), "rule", "rules") << ")\n";
+    for (const auto &w : cfg.wans)
+        std::cout << "  wan " << w.name << ": interface " << w.interface << ", gateway " << w.gateway.value_or("-")
+                  << ", gateway6 " << w.gateway6.value_or("-") << ", weight " << w.weight << ", tier " << w.tier
+                  << ", fwmark " << config::hex(w.fwmark) << "/" << config::hex(cfg.fwmark_mask) << ", table "
+                  << w.table << "\n";
+    for (const auto &p : cfg.policies) {
+        std::cout << "  policy " << p.name << (p.name == cfg.default_policy ? " (default)" : "") << ": "
+                  << mode_name(p.mode);
+        if (p.mode == config::Mode::Hash)
+            std::cout << " by " << p.classifier;
+        std::cout << ", members";
+        for (size_t i = 0; i < p.members.size(); i++)
+            std::cout << (i ? ", " : " ") << p.members[i].wan << " (weight " << p.members[i].weight << ", tier "
+                      << p.members[i].tier << ")";
+        std::cout << "; fallback " << fallback_name(p.fallback) << ", affinity " << affinity_name(p.affinity);
+        if (p.affinity != config::Affinity::None)
+            std::cout << " for " << p.affinity_timeout.count() << "s";
+        std::cout << "\n";
+    }
+    if (cfg.default_policy == config::kBypass)
+        std::cout << "  traffic no rule matches: bypass (unbalanced, main table)\n";
+}
+
+} // namespace
+
+void add_check(CLI::App &app)
+{
+    auto *cmd = app.add_subcommand("check", "Validate a config file and summarize it; changes nothing. "
+                                            "Exit status 0 when valid, 1 with every error otherwise");
+    static std::string config_path = "/etc/jalur/jalur.yaml";
+    static bool no_interfaces = false;
+    cmd->add_option("-c,--config", config_path, "Config file")->capture_default_str();
+    cmd->add_flag("--no-interfaces", no_interfaces,
+                  "Do not require the interfaces to exist on this host (checking a config for another machine)");
+    cmd->callback([] {
+        auto cfg = config::load_file(config_path);
+        if (!cfg) {
+            std::cerr << cfg.error().message << "\n";
+            throw CLI::RuntimeError(1);
+        }
+        if (!no_interfaces)
+            if (auto r = config::check_interfaces(cfg.value()); !r) {
+                std::cerr << r.error().message << "\n";
+                throw CLI::RuntimeError(1);
+            }
+        print_summary(config_path, cfg.value());
+    });
+}
+
+} // namespace jalur::cli

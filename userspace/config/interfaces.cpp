@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "config/interfaces.h"
+
+#include <net/if.h>
+
+namespace jalur::config {
+
+Result<void> check_interfaces(const Config &cfg)
+{
+    std::string errors;
+    auto check = [&](const std::string &name, const Location &where) {
+        if (name.empty() || if_nametoindex(name.c_str()) != 0)
+            return;
+        errors += (errors.empty() ? "" : "\n") + where.str() + ": unknown interface '" + name +
+                  "' (no such network device here)";
+    };
+    for (const auto &lan : cfg.lans)
+        check(lan.interface, lan.where);
+    for (const auto &wan : cfg.wans)
+        check(wan.interface, wan.interface_where);
+    // A rule's in_interface is always a LAN (parse checks that), so it only
+    // repeats the LAN's error when that is missing: report it anyway, at its
+    // own place, since the user reads the file line by line.
+    for (const auto &rule : cfg.rules)
+        check(rule.in_interface, rule.in_interface_where);
+    if (!errors.empty())
+        return errorf(errors);
+    return {};
+}
+
+} // namespace jalur::config

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// One parse function per top-level key of the config file. Each gets its
+// key's value (null when the key is absent, so it can apply a default or
+// say the key is required) and fills its part of the Config. The order in
+// which they run, and the list of top-level keys, is the table in parse.cpp.
+#pragma once
+
+#include "config/model.h"
+#include "config/reader.h"
+
+namespace jalur::config {
+
+struct SectionInput {
+    const Value *value; // null: the key is absent
+    Location top;       // the start of the document, for "missing key" errors
+};
+
+// section_settings.cpp: scalar settings of the agent
+void parse_bpffs(Diagnostics &d, const SectionInput &in, Config &cfg);
+void parse_log_level(Diagnostics &d, const SectionInput &in, Config &cfg);
+void parse_fwmark_mask(Diagnostics &d, const SectionInput &in, Config &cfg);
+void parse_flow_table_size(Diagnostics &d, const SectionInput &in, Config &cfg);
+
+// section_lan.cpp
+void parse_lan(Diagnostics &d, const SectionInput &in, Config &cfg);
+
+// section_wans.cpp: needs fwmark_mask and lan
+void parse_wans(Diagnostics &d, const SectionInput &in, Config &cfg);
+
+// section_policies.cpp: needs wans
+void parse_policies(Diagnostics &d, const SectionInput &in, Config &cfg);
+void parse_default_policy(Diagnostics &d, const SectionInput &in, Config &cfg);
+
+// section_rules.cpp: rules need address_lists, policies and lan
+void parse_address_lists(Diagnostics &d, const SectionInput &in, Config &cfg);
+void parse_rules(Diagnostics &d, const SectionInput &in, Config &cfg);
+
+} // namespace jalur::config
