@@ -35,13 +35,7 @@ datapath::RuleSpec rule(uint32_t action)
 
 Bytes udp(const std::string &src, const std::string &dst, uint16_t dport)
 {
-    PacketBuilder b;
-    b.eth();
-    if (src.find(':') != std::string::npos)
-        b.ipv6(src, dst);
-    else
-        b.ipv4(src, dst);
-    return b.udp(5000, dport).build();
+    return udp_datagram(src, dst, 5000, dport);
 }
 
 } // namespace

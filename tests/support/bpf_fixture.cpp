@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "support/bpf_fixture.h"
 
+#include "datapath/map_keys.h"
+
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -29,9 +31,6 @@ void check(const Result<void> &r)
 }
 
 } // namespace
-
-template <typename Key>
-std::vector<Key> keys_of(int fd);
 
 BpfFixture::BpfFixture() : dp_(load_unpinned()) {}
 
@@ -129,34 +128,20 @@ std::optional<uint32_t> BpfFixture::wan_for(const Bytes &frame)
 
 size_t BpfFixture::flow_count()
 {
-    return keys_of<jalur_flow_key>(dp_.flows().fd()).size();
-}
-
-template <typename Key>
-std::vector<Key> keys_of(int fd)
-{
-    std::vector<Key> keys;
-    Key key{}, next{};
-    void *prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-        keys.push_back(next);
-        key = next;
-        prev = &key;
-    }
-    return keys;
+    return datapath::map_keys<jalur_flow_key>(dp_.flows().fd()).size();
 }
 
 void BpfFixture::forget_flows()
 {
-    for (const auto &k : keys_of<jalur_flow_key>(dp_.flows().fd()))
+    for (const auto &k : datapath::map_keys<jalur_flow_key>(dp_.flows().fd()))
         bpf_map_delete_elem(dp_.flows().fd(), &k);
-    for (const auto &k : keys_of<jalur_affinity_key>(dp_.affinity().fd()))
+    for (const auto &k : datapath::map_keys<jalur_affinity_key>(dp_.affinity().fd()))
         bpf_map_delete_elem(dp_.affinity().fd(), &k);
 }
 
 void BpfFixture::age_affinity()
 {
-    for (const auto &k : keys_of<jalur_affinity_key>(dp_.affinity().fd())) {
+    for (const auto &k : datapath::map_keys<jalur_affinity_key>(dp_.affinity().fd())) {
         jalur_affinity a{};
         if (bpf_map_lookup_elem(dp_.affinity().fd(), &k, &a) == 0) {
             a.last_seen_ns = 0;
@@ -165,7 +150,7 @@ void BpfFixture::age_affinity()
     }
 }
 
-Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport)
+static PacketBuilder ip_frame(const std::string &src, const std::string &dst)
 {
     PacketBuilder b;
     b.eth();
@@ -173,7 +158,17 @@ Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, ui
         b.ipv6(src, dst);
     else
         b.ipv4(src, dst);
-    return b.tcp(sport, dport, 0x02).build();
+    return b;
+}
+
+Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport)
+{
+    return ip_frame(src, dst).tcp(sport, dport, 0x02).build();
+}
+
+Bytes udp_datagram(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport)
+{
+    return ip_frame(src, dst).udp(sport, dport).build();
 }
 
 } // namespace jalur::test

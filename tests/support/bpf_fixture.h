@@ -61,5 +61,6 @@ private:
 
 // A TCP SYN from client to server, v4 or v6 by the address form.
 Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport);
+Bytes udp_datagram(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport);
 
 } // namespace jalur::test

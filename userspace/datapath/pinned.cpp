@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "datapath/pinned.h"
 
+#include "datapath/map_keys.h"
 #include "datapath/percpu.h"
 
 #include <bpf/bpf.h>
@@ -59,14 +60,10 @@ uint64_t PinnedMaps::reason(uint32_t reason) const
 
 void PinnedMaps::for_each_flow(const std::function<void(const jalur_flow_key &, const jalur_flow &)> &each) const
 {
-    jalur_flow_key key{}, next{};
-    void *prev = nullptr;
-    while (bpf_map_get_next_key(flows_.get(), prev, &next) == 0) {
+    for (const auto &k : map_keys<jalur_flow_key>(flows_.get())) {
         jalur_flow f{};
-        if (bpf_map_lookup_elem(flows_.get(), &next, &f) == 0)
-            each(next, f);
-        key = next;
-        prev = &key;
+        if (bpf_map_lookup_elem(flows_.get(), &k, &f) == 0)
+            each(k, f);
     }
 }
 

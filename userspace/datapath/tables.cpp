@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "datapath/tables.h"
 
+#include "datapath/map_keys.h"
+
 #include <bpf/bpf.h>
 
 #include <cstring>
@@ -50,17 +52,9 @@ Result<void> write_trie(const Map &trie, std::span<const RuleSpec> rules, bool s
 // Removes one rule set's entries from a trie.
 void clear_trie_set(const Map &trie, uint32_t set)
 {
-    jalur_lpm_key key{}, next{};
-    std::vector<jalur_lpm_key> doomed;
-    void *prev = nullptr;
-    while (bpf_map_get_next_key(trie.fd(), prev, &next) == 0) {
-        if ((next.tag >> 8) == set)
-            doomed.push_back(next);
-        key = next;
-        prev = &key;
-    }
-    for (const auto &k : doomed)
-        (void)trie.erase(&k);
+    for (const auto &k : map_keys<jalur_lpm_key>(trie.fd()))
+        if ((k.tag >> 8) == set)
+            (void)trie.erase(&k);
 }
 
 } // namespace
@@ -185,14 +179,7 @@ Result<void> set_wan_state(const Datapath &dp, uint32_t id, jalur_wan_state stat
 Result<void> set_local_nets(const Datapath &dp, std::span<const Prefix> nets)
 {
     auto map = dp.local_nets();
-    std::vector<jalur_lpm_key> stale;
-    jalur_lpm_key key{}, next{};
-    void *prev = nullptr;
-    while (bpf_map_get_next_key(map.fd(), prev, &next) == 0) {
-        stale.push_back(next);
-        key = next;
-        prev = &key;
-    }
+    auto stale = map_keys<jalur_lpm_key>(map.fd());
     // add first, then remove what is gone: a destination that stays local
     // is never briefly balanced
     uint32_t one = 1;
