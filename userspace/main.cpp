@@ -7,6 +7,7 @@ int main(int argc, char **argv)
     app.require_subcommand(1);
     jalur::cli::add_version(app);
     jalur::cli::add_run(app);
+    jalur::cli::add_reload(app);
     jalur::cli::add_status(app);
     jalur::cli::add_flows(app);
     jalur::cli::add_check(app);

@@ -22,7 +22,15 @@ lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/31.yaml"
 # --- reload to three WANs 1:1:1 (SIGHUP), 3,000 more
 server_reset
 write_config "$E2E_TMP/31.yaml" 1 1 1
-kill -HUP "$AGENT_PID"
+# an invalid config is refused and the running one stays
+cp "$E2E_TMP/31.yaml" "$E2E_TMP/good.yaml"
+echo "  - {name: isp9, interface: wan9, weight: heavy}" >>"$E2E_TMP/31.yaml"
+if lab_exec "$LAB" rtr "$JALUR_BIN" reload --config "$E2E_TMP/31.yaml" 2>"$E2E_TMP/reload.err"; then
+  fail "an invalid config was accepted for reload"
+fi
+grep -q "31.yaml:[0-9]*:[0-9]*: .*weight" "$E2E_TMP/reload.err" || fail "the reload error does not name file:line:column"
+cp "$E2E_TMP/good.yaml" "$E2E_TMP/31.yaml"
+lab_exec "$LAB" rtr "$JALUR_BIN" reload --config "$E2E_TMP/31.yaml" >/dev/null
 wait_until 5 grep -q "reloaded" "$E2E_TMP/agent.log"
 assert_eq "$(connect_all 4 750)" 3000 "connections that succeeded"
 counts=$(server_counts)

@@ -87,6 +87,11 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (auto r = a->attach(a->cfg_); !r)
         return r.error();
 
+    auto pid = PidFile::create(a->cfg_.bpffs);
+    if (!pid)
+        return pid.error();
+    a->pid_file_.emplace(std::move(pid).value());
+
     Agent *self = a.get();
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();

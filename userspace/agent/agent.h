@@ -6,6 +6,7 @@
 #pragma once
 
 #include "agent/event_loop.h"
+#include "agent/pid_file.h"
 #include "agent/translate.h"
 #include "config/model.h"
 #include "datapath/attach.h"
@@ -51,6 +52,7 @@ private:
     config::Config cfg_;
     RunOptions opts_;
     std::optional<EventLoop> loop_;
+    std::optional<PidFile> pid_file_;
     std::optional<datapath::PinDir> pins_;
     std::optional<datapath::Datapath> dp_;
     std::vector<datapath::XdpAttachment> xdp_;

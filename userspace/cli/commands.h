@@ -8,6 +8,7 @@ namespace jalur::cli {
 
 void add_version(CLI::App &app);
 void add_run(CLI::App &app);
+void add_reload(CLI::App &app);
 void add_status(CLI::App &app);
 void add_flows(CLI::App &app);
 void add_check(CLI::App &app);
