@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# IPv6 is balanced and routed like IPv4, and a WAN whose gateway is "auto"
+# follows the default route its DHCP client keeps in the main table.
+source "$(dirname "$0")/lib.sh"
+
+e2e_begin --isps 2 --clients 2
+# WAN 2 as a DHCP client would leave it: a default route in main, metric 100
+lab_exec "$LAB" rtr ip route add default via 100.64.2.1 dev wan2 metric 100
+cat >"$E2E_TMP/jalur.yaml" <<YAML
+bpffs: $LAB_BPFFS/jalur
+lan: br-lan
+wans:
+  - {name: isp1, interface: wan1, gateway: 100.64.1.1, gateway6: '2001:db8:101::1'}
+  - {name: isp2, interface: wan2, gateway: auto, gateway6: '2001:db8:102::1'}
+YAML
+agent_start "$E2E_TMP/jalur.yaml"
+
+assert_eq "$(lab_exec "$LAB" rtr ip route show table 102)" "default via 100.64.2.1 dev wan2 proto static " "table 102 from the learned gateway"
+assert_eq "$(lab_exec "$LAB" rtr ip -6 route show table 101 | awk '{print $1, $2, $3}')" "default via 2001:db8:101::1" "IPv6 table 101"
+lab_exec "$LAB" rtr ip -6 rule | grep -q "fwmark 0x100/0xff00 lookup 101" || fail "no IPv6 fwmark rule"
+
+# IPv6 connections from both clients spread over both WANs
+seen=$(for c in 1 2; do for i in $(seq 1 20); do
+  lab_exec "$LAB" "c$c" curl -s -m 3 "http://[2001:db8:ff::10]/"
+done; done | sort | uniq -c | awk '{print $2}' | tr '\n' ' ')
+assert_eq "$seen" "2001:db8:101::2 2001:db8:102::2 " "IPv6 sources the server saw"
+
+# the DHCP client moves WAN 2's gateway: jalur's table follows
+lab_exec "$LAB" isp2 ip addr add 100.64.2.254/24 dev gw
+lab_exec "$LAB" rtr ip route replace default via 100.64.2.254 dev wan2 metric 100
+wait_until 5 bash -c "ip -n $LAB_ROUTER route show table 102 | grep -q 'via 100.64.2.254'"
+note "gateway auto followed the main table to 100.64.2.254"
+
+agent_stop
+assert_eq "$(lab_exec "$LAB" rtr ip -6 rule | grep -c lookup\ 10)" 0 "IPv6 rules after stop"
+assert_eq "$(lab_exec "$LAB" rtr ip route show default)" "default via 100.64.2.254 dev wan2 metric 100 " "the DHCP client's route is left alone"
+echo "PASS"
