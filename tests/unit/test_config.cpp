@@ -710,3 +710,34 @@ TEST_CASE("config: check_interfaces reports each missing device at its name")
     present.lans.push_back({"lo", XdpMode::Auto, {"t.yaml", 1, 6}});
     CHECK(check_interfaces(present));
 }
+
+TEST_CASE("config: health defaults suit a small site")
+{
+    auto cfg = ok(kTwoIsps);
+    CHECK(cfg.health.interval == std::chrono::milliseconds(1000));
+    CHECK(cfg.health.timeout == std::chrono::milliseconds(1000));
+    CHECK(cfg.health.down == 3);
+    CHECK(cfg.health.up == 3);
+    CHECK(cfg.health.targets == std::vector<std::string>{"gateway"});
+}
+
+TEST_CASE("config: the fast health profile")
+{
+    auto cfg = ok(kTwoIsps + "health: {interval: 200ms, timeout: 150ms, down: 2, up: 3, reliability: 1, "
+                             "targets: [198.51.100.10, gateway]}\n");
+    CHECK(cfg.health.interval == std::chrono::milliseconds(200));
+    CHECK(cfg.health.timeout == std::chrono::milliseconds(150));
+    CHECK(cfg.health.down == 2);
+    CHECK(cfg.health.targets.size() == 2);
+}
+
+TEST_CASE("config: health errors name their place")
+{
+    CHECK(error(kTwoIsps + "health: {interval: 50ms}\n") ==
+          "t.yaml:7:20: health.interval: expected a duration 100ms..600000ms such as 200ms, 1s or 2m, got '50ms'");
+    CHECK(error(kTwoIsps + "health: {interval: 200ms, timeout: 1s}\n").find(
+              "t.yaml:7:36: health.timeout: must not exceed health.interval") == 0);
+    CHECK(error(kTwoIsps + "health: {targets: [example.com]}\n").find("t.yaml:7:20: health.targets[0]: expected an address or \"gateway\"") == 0);
+    CHECK(error(kTwoIsps + "health: {targets: [gateway], reliability: 2}\n").find("t.yaml:7:43: health.reliability") == 0);
+    CHECK(error(kTwoIsps + "health: {intervall: 1s}\n").find("t.yaml:7:10: unknown key 'intervall'") == 0);
+}

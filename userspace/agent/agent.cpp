@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 
 namespace jalur::agent {
@@ -95,6 +96,8 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     Agent *self = a.get();
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
+    if (auto r = a->start_health(); !r)
+        return r.error();
     spdlog::info("jalur running: {} WAN(s), {} polic{}, {} rule(s), pins in {}", a->cfg_.wans.size(),
                  a->cfg_.policies.size(), a->cfg_.policies.size() == 1 ? "y" : "ies", a->cfg_.rules.size(),
                  a->cfg_.bpffs);
@@ -145,14 +148,26 @@ Result<void> Agent::publish(const config::Config &cfg)
     if (!policy_ids)
         return errorf("policies: " + policy_ids.error().message);
 
-    for (const auto &w : cfg.wans) {
-        jalur_wan kw{};
-        kw.ifindex = ifindex_of(w.interface);
-        kw.fwmark = w.fwmark;
-        kw.state = wan_states_.count(w.name) ? wan_states_[w.name] : JALUR_WAN_UP;
-        if (auto r = datapath::set_wan(*dp_, wan_ids.value().at(w.name), kw); !r)
-            return r;
-    }
+    // Order: live WANs first, then the slot tables, then dead WANs, so that
+    // no packet is ever classified onto a WAN that is down.
+    auto write_wans = [&](bool live_ones) -> Result<void> {
+        for (const auto &w : cfg.wans) {
+            jalur_wan kw{};
+            kw.ifindex = ifindex_of(w.interface);
+            kw.fwmark = w.fwmark;
+            kw.state = wan_states_.count(w.name) ? wan_states_[w.name] : JALUR_WAN_UP;
+            if ((kw.state != JALUR_WAN_DOWN) != live_ones)
+                continue;
+            jalur_wan old{};
+            uint32_t id = wan_ids.value().at(w.name);
+            kw.generation = dp_->wans().lookup(&id, &old) ? old.generation + (old.state != kw.state) : 0;
+            if (auto r = datapath::set_wan(*dp_, id, kw); !r)
+                return r;
+        }
+        return {};
+    };
+    if (auto r = write_wans(true); !r)
+        return r;
     auto live = [&](const std::string &name) {
         auto it = wan_states_.find(name);
         return it == wan_states_.end() || it->second != JALUR_WAN_DOWN;
@@ -166,6 +181,8 @@ Result<void> Agent::publish(const config::Config &cfg)
     }
     auto plan = plan_rules(cfg, policy_ids.value(), ifindex_of);
     if (auto r = datapath::publish_rules(*dp_, plan.rules, plan.default_action, cfg.fwmark_mask); !r)
+        return r;
+    if (auto r = write_wans(false); !r)
         return r;
 
     // WANs gone from the config: down, so their flows move on their next packet
@@ -268,6 +285,56 @@ Result<void> Agent::attach(const config::Config &cfg)
     return {};
 }
 
+Result<void> Agent::start_health()
+{
+    const auto &h = cfg_.health;
+    monitor_ = std::make_unique<health::Monitor>(*loop_, h.interval, h.timeout,
+                                                 [this](const std::string &wan, const health::Transition &t) {
+                                                     on_transition(wan, t);
+                                                 });
+    for (const auto &w : cfg_.wans) {
+        health::ProbeSpec spec;
+        spec.wan = w.name;
+        spec.ifname = w.interface;
+        spec.fwmark = w.fwmark;
+        spec.reliability = h.reliability;
+        spec.thresholds = {h.down, h.up};
+        auto gw = gateway_of(*nl_, w.gateway, 4, static_cast<int>(ifindex_of(w.interface)));
+        for (const auto &t : h.targets) {
+            auto p = t == "gateway" ? (gw ? Result<Prefix>(*gw) : Result<Prefix>(errorf("no gateway")))
+                                    : Prefix::parse(t);
+            if (!p || p->family != 4) {
+                spdlog::warn("WAN {}: probe target {} skipped (IPv4 targets only for now)", w.name, t);
+                continue;
+            }
+            in_addr a;
+            std::memcpy(&a, p->addr.data(), 4);
+            spec.targets.push_back(a);
+        }
+        if (spec.targets.empty()) {
+            spdlog::warn("WAN {}: nothing to probe; only its link state decides", w.name);
+            spec.reliability = 0;
+        }
+        if (auto r = monitor_->add(spec); !r)
+            return r;
+    }
+    return monitor_->start();
+}
+
+void Agent::on_transition(const std::string &wan, const health::Transition &t)
+{
+    if (t.to == health::State::Down)
+        spdlog::warn("WAN {} down: {}", wan, t.cause);
+    else
+        spdlog::info("WAN {} up after {:.1f}s down: {}", wan,
+                     std::chrono::duration<double>(t.was_down).count(), t.cause);
+    wan_states_[wan] = t.to == health::State::Up ? JALUR_WAN_UP : JALUR_WAN_DOWN;
+    if (auto r = publish(cfg_); !r)
+        spdlog::error("WAN {}: publishing the new state failed: {}", wan, r.error().message);
+    if (auto r = apply_routing(cfg_); !r)
+        spdlog::warn("routing: {}", r.error().message);
+}
+
 void Agent::on_netlink_event()
 {
     // what jalur itself writes (its tables) comes back here too: only the
@@ -275,6 +342,11 @@ void Agent::on_netlink_event()
     // "auto" gateway
     bool relevant = false;
     nl_events_->drain([&](const nlmsghdr *m) {
+        if (auto l = routing::parse_link(m)) {
+            char name[IF_NAMESIZE] = "";
+            if (monitor_ && if_indextoname(static_cast<unsigned>(l->ifindex), name))
+                monitor_->link(name, l->carrier); // at once: carrier loss needs no probe
+        }
         if (auto r = routing::parse_route(m))
             relevant = relevant || r->table == RT_TABLE_MAIN;
         else

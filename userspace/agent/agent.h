@@ -12,6 +12,7 @@
 #include "datapath/attach.h"
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
+#include "health/monitor.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
 
@@ -48,6 +49,8 @@ private:
     Result<void> refresh_local_nets();
     Result<void> apply_routing(const config::Config &cfg);
     void on_netlink_event();
+    Result<void> start_health();
+    void on_transition(const std::string &wan, const health::Transition &t);
 
     config::Config cfg_;
     RunOptions opts_;
@@ -60,6 +63,7 @@ private:
     std::optional<routing::Netlink> nl_;
     std::optional<routing::Netlink> nl_events_;
     std::unique_ptr<routing::PolicyRouting> routing_;
+    std::unique_ptr<health::Monitor> monitor_;
     IdMap wan_ids_{JALUR_MAX_WANS};
     IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;

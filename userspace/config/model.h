@@ -94,6 +94,18 @@ struct Rule {
 // left unmarked and the main table routes it.
 inline constexpr const char *kBypass = "bypass";
 
+// Probing of every WAN (issue 5). Targets: addresses beyond the WAN, or
+// "gateway" for the WAN's own gateway.
+struct Health {
+    std::chrono::milliseconds interval{1000};
+    std::chrono::milliseconds timeout{1000}; // at most interval
+    uint32_t down = 3;        // failed rounds before down
+    uint32_t up = 3;          // good rounds before up
+    uint32_t reliability = 1; // targets that must answer for a good round
+    std::vector<std::string> targets{"gateway"};
+    Location where;
+};
+
 struct Config {
     std::string file;
     std::string bpffs = "/sys/fs/bpf/jalur";
@@ -106,6 +118,7 @@ struct Config {
     std::vector<Policy> policies;
     std::vector<Rule> rules;
     std::string default_policy; // a Policy's name, or "bypass"
+    Health health;
 
     const Wan *wan(const std::string &name) const;
     const Policy *policy(const std::string &name) const;

@@ -35,6 +35,7 @@ constexpr Section kSections[] = {
     {"policies", parse_policies},
     {"rules", parse_rules},
     {"default_policy", parse_default_policy},
+    {"health", parse_health},
 };
 
 std::string syntax_error(const std::string &file, const std::string &text, const YAML::Exception &e)

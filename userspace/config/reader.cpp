@@ -147,6 +147,23 @@ std::optional<std::chrono::seconds> read_duration(Diagnostics &d, const Value &v
     return out;
 }
 
+std::optional<std::chrono::milliseconds> read_millis(Diagnostics &d, const Value &v, std::chrono::milliseconds lo,
+                                                     std::chrono::milliseconds hi)
+{
+    std::string s = v.node.IsScalar() ? v.node.Scalar() : "";
+    uint64_t n = 0;
+    auto [stop, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    std::string unit(stop, static_cast<const char *>(s.data() + s.size()));
+    uint64_t scale = unit == "ms" ? 1 : unit.empty() || unit == "s" ? 1000 : unit == "m" ? 60000 : 0;
+    std::chrono::milliseconds out(n * scale);
+    if (stop == s.data() || ec != std::errc() || n > 1'000'000 || scale == 0 || out < lo || out > hi) {
+        d.error(v.at, v.path + ": expected a duration " + std::to_string(lo.count()) + "ms.." +
+                          std::to_string(hi.count()) + "ms such as 200ms, 1s or 2m, got " + describe(v.node));
+        return std::nullopt;
+    }
+    return out;
+}
+
 std::optional<std::string> read_name(Diagnostics &d, const Value &v, size_t max_len)
 {
     auto s = read_string(d, v);

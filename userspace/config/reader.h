@@ -73,6 +73,10 @@ std::optional<uint64_t> read_uint(Diagnostics &d, const Value &v, uint64_t lo, u
 std::optional<std::chrono::seconds> read_duration(Diagnostics &d, const Value &v, std::chrono::seconds lo,
                                                   std::chrono::seconds hi);
 
+// 200ms, 1s, 2m, or plain seconds, within [lo, hi]: probe timing.
+std::optional<std::chrono::milliseconds> read_millis(Diagnostics &d, const Value &v, std::chrono::milliseconds lo,
+                                                     std::chrono::milliseconds hi);
+
 // [a-z0-9_-]{1,max_len}: names show up in metrics labels, log lines and
 // (for WANs) next to interface names, so they stay short and plain.
 std::optional<std::string> read_name(Diagnostics &d, const Value &v, size_t max_len);

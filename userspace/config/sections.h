@@ -35,4 +35,7 @@ void parse_default_policy(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_address_lists(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_rules(Diagnostics &d, const SectionInput &in, Config &cfg);
 
+// section_health.cpp: needs nothing; targets are checked per WAN at run time
+void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg);
+
 } // namespace jalur::config

@@ -3,6 +3,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
+#include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
@@ -273,6 +274,14 @@ std::optional<Address> parse_address(const nlmsghdr *nlh)
     out.ifindex = static_cast<int>(ifa->ifa_index);
     out.addr = prefix_from(out.family, mnl_attr_get_payload(a), ifa->ifa_prefixlen);
     return out;
+}
+
+std::optional<LinkState> parse_link(const nlmsghdr *nlh)
+{
+    if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+        return std::nullopt;
+    auto *ifi = static_cast<const ifinfomsg *>(mnl_nlmsg_get_payload(nlh));
+    return LinkState{ifi->ifi_index, nlh->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_LOWER_UP) != 0};
 }
 
 Result<std::vector<Route>> Netlink::routes(int family, uint32_t table)

@@ -81,8 +81,14 @@ private:
     uint32_t seq_ = 1;
 };
 
+struct LinkState {
+    int ifindex = 0;
+    bool carrier = false; // IFF_LOWER_UP
+};
+
 // Parsers for messages seen on a subscribed socket.
 std::optional<Route> parse_route(const nlmsghdr *nlh);
 std::optional<Address> parse_address(const nlmsghdr *nlh);
+std::optional<LinkState> parse_link(const nlmsghdr *nlh);
 
 } // namespace jalur::routing

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// One WAN's health: probe rounds and link events in, state transitions out,
+// with hysteresis. Pure: time comes from the caller, so tests need no sleeps.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace jalur::health {
+
+using Clock = std::chrono::steady_clock;
+
+enum class State { Up, Down };
+
+const char *state_name(State s);
+
+struct Thresholds {
+    uint32_t down_after = 3; // consecutive failed rounds
+    uint32_t up_after = 3;   // consecutive good rounds (also after the link returns)
+};
+
+struct Transition {
+    State from, to;
+    std::string cause;
+    Clock::duration was_down{}; // for Down -> Up: how long the WAN was down
+};
+
+class WanHealth {
+public:
+    explicit WanHealth(Thresholds t, Clock::time_point now) : t_(t), since_(now) {}
+
+    // A probe round: good when enough targets answered (the caller applies
+    // `reliability`); `why` says what failed, for the log and the alert.
+    std::optional<Transition> on_round(bool good, const std::string &why, Clock::time_point now);
+    // Carrier (or the WAN's address) lost: down at once, no waiting for
+    // probes. Back: probes must then pass `up_after` rounds.
+    std::optional<Transition> on_link(bool up, Clock::time_point now);
+
+    State state() const { return state_; }
+    Clock::time_point since() const { return since_; }
+    const std::string &last_failure() const { return last_failure_; }
+    bool link_up() const { return link_up_; }
+
+private:
+    std::optional<Transition> go(State to, const std::string &cause, Clock::time_point now);
+
+    Thresholds t_;
+    State state_ = State::Up;
+    Clock::time_point since_;
+    uint32_t good_ = 0, bad_ = 0;
+    bool link_up_ = true;
+    std::string last_failure_;
+};
+
+} // namespace jalur::health
