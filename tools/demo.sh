@@ -26,6 +26,7 @@ wans:
   - {name: isp2, interface: wan2, gateway: 100.64.2.1, weight: 1}
 policies:
   - {name: default, classifier: both-addresses-and-ports, members: [isp1, isp2]}
+health: {interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}
 YAML
 say "config (ISP1 weighted 3, ISP2 weighted 1)"
 cat "$E2E_TMP/jalur.yaml"
@@ -47,6 +48,25 @@ say "jalur status"
 lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml"
 say "jalur flows --port 80 (first 5)"
 lab_exec "$LAB" rtr "$JALUR_BIN" flows --config "$E2E_TMP/jalur.yaml" --port 80 | sed -n 1,6p
+
+split() { # label: 200 connections from client 1, as the server saw them
+  server_reset
+  connect_from 1 200 >/dev/null
+  counts=$(server_counts)
+  echo "  $1: ISP1 $(count_for "$counts" 1), ISP2 $(count_for "$counts" 2)"
+}
+log_has() { (($(grep -c "$1" "$E2E_TMP/agent.log") > $2)); }
+
+say "failover: ISP1's upstream goes dark (its link and gateway stay up)"
+lab_impair "$LAB" 1 blackhole
+t0=$(date +%s%N)
+wait_until 10 log_has "WAN isp1 down" 0
+echo "  detected in $((($(date +%s%N) - t0) / 1000000)) ms: $(grep "WAN isp1 down" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"
+split "new connections during the outage"
+lab_impair "$LAB" 1 restore
+wait_until 10 log_has "WAN isp1 up" 0
+echo "  $(grep "WAN isp1 up" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"
+split "new connections after ISP1 returned"
 
 say "stop (SIGTERM): everything jalur added is removed"
 agent_stop
