@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Shared by every e2e test: the lab, a trap that always tears it down,
 # waiting on conditions (never fixed sleeps), assertions, and the agent.
+#
+#   source "$(dirname "$0")/lib.sh"
+#   e2e_begin [PREFIX] [--isps N] [--clients M]   # $LAB, $E2E_TMP, LAB_* (lab_info)
 set -euo pipefail
 
+# ctest sets both; standalone (bash tests/e2e/x.sh) they come from here
 E2E_SRC=${JALUR_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 JALUR_BIN=${JALUR_BIN:-$E2E_SRC/build/userspace/jalur}
-# shellcheck source=../../tools/lab/lab.sh
+# shellcheck source-path=SCRIPTDIR/../.. source=tools/lab/lab.sh
 source "$E2E_SRC/tools/lab/lab.sh"
 
 fail() {
@@ -15,40 +19,68 @@ fail() {
 
 note() { echo "--- $*"; }
 
-# wait_until SECONDS CMD...: polls CMD until it succeeds; fails after SECONDS
+# wait_until SECONDS CMD...: polls CMD (every 50 ms) until it succeeds;
+# fails the test after SECONDS
 wait_until() {
-  local limit=$1 deadline
+  local limit=$1
   shift
-  deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || fail "timed out after ${limit}s waiting for: $*"
-    sleep 0.05
-  done
+  lab_wait_until "$limit" "$@" || fail "timed out after ${limit}s waiting for: $*"
 }
 
 assert_eq() { [[ "$1" == "$2" ]] || fail "${3:-values differ}: expected '$2', got '$1'"; }
 
 # assert_in_range VALUE LO HI MESSAGE (integers)
-assert_in_range() { (($1 >= $2 && $1 <= $3)) || fail "$4: $1 not in [$2, $3]"; }
+assert_in_range() {
+  [[ "$1" =~ ^-?[0-9]+$ ]] || fail "$4: '$1' is not an integer"
+  (($1 >= $2 && $1 <= $3)) || fail "$4: $1 not in [$2, $3]"
+}
 
-# e2e_begin [lab_up options]: a lab with a unique name, torn down on any exit
+# assert_fails MESSAGE CMD...: CMD must fail (its output is discarded)
+assert_fails() {
+  local msg=$1
+  shift
+  if "$@" >/dev/null 2>&1; then fail "$msg: succeeded: $*"; fi
+}
+
+E2E_LABS=()
+
+# e2e_begin [PREFIX] [lab_up options]: a lab with a unique name ($LAB, its
+# variables loaded, see lab_info) and a temp dir ($E2E_TMP), both removed on
+# any exit: pass, failure or signal.
 e2e_begin() {
-  LAB=$(lab_unique_name "e2e")
+  local prefix=e2e
+  if (($#)) && [[ "$1" != --* ]]; then
+    prefix=$1
+    shift
+  fi
   E2E_TMP=$(mktemp -d)
   trap 'e2e_end' EXIT
-  trap 'exit 130' INT TERM
-  lab_up "$LAB" "$@"
-  eval "$(lab_info "$LAB")"
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  lab_gc # labs left by tests that were SIGKILLed
+  e2e_new_lab "$prefix" "$@"
+  LAB=$E2E_LAST_LAB
+  lab_load "$LAB"
+}
+
+# e2e_new_lab PREFIX [lab_up options]: one more lab ($E2E_LAST_LAB), torn
+# down with the others at exit
+e2e_new_lab() {
+  local prefix=$1
+  shift
+  E2E_LAST_LAB=$(lab_unique_name "$prefix")
+  E2E_LABS+=("$E2E_LAST_LAB")
+  lab_up "$E2E_LAST_LAB" "$@"
 }
 
 e2e_end() {
-  local rc=$?
+  local rc=$? lab
   agent_stop 2>/dev/null || true
   if ((rc != 0)) && [[ -n "${E2E_TMP:-}" && -f "$E2E_TMP/agent.log" ]]; then
     echo "--- agent log (last 30 lines)" >&2
     tail -30 "$E2E_TMP/agent.log" >&2
   fi
-  lab_down "$LAB"
+  for lab in "${E2E_LABS[@]}"; do lab_down "$lab"; done
   rm -rf "${E2E_TMP:-/nonexistent}"
   exit "$rc"
 }
@@ -104,7 +136,7 @@ agent_kill() { # SIGKILL: no teardown at all
 
 # connect_from CLIENT COUNT [SERVER]: COUNT short connections; prints how many succeeded
 connect_from() {
-  lab_exec "$LAB" "c$1" python3 "$E2E_SRC/tools/lab/clients/connect.py" "${3:-198.51.100.10}" "$2"
+  lab_exec "$LAB" "c$1" "$LAB_PYTHON" "$E2E_SRC/tools/lab/clients/connect.py" "${3:-198.51.100.10}" "$2"
 }
 
 # connect_all CLIENTS EACH: EACH connections from each of clients 1..CLIENTS

@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """The lab internet's HTTP server: tells a client which address it came from.
 
-GET /               the client's source address (which WAN carried it)
-GET /stats          JSON: connections per source address since start or /reset
-GET /reset          clears the counts
-GET /bytes?n=N      N bytes of payload (transfers)
-GET /stream?seconds=S   trickles a line every 100 ms for S seconds (long flows)
+    whoami.py [ADDR] [PORT]        default :: 80 (IPv4 too, as ::ffff:a.b.c.d)
+
+GET /                   the client's source address, one line (which WAN carried it)
+GET /stats              JSON: connections per source address since start or /reset
+GET /reset              clears the counts
+GET /bytes?n=N          N bytes of payload (transfers)
+GET /stream?seconds=S   a line "<i> <source>" every 100 ms for S seconds (long flows)
+
+HTTP/1.0: one request per connection, so a request is a connection.
+Every other path answers like /. /stats and /reset are not counted.
 """
 import json
-import socketserver
+import socket
 import sys
 import threading
 import time
@@ -17,6 +22,14 @@ from urllib.parse import parse_qs, urlparse
 
 counts = {}
 lock = threading.Lock()
+CHUNK = b"x" * 262144
+
+
+def query_number(query, key, default, limit):
+    try:
+        return max(0, min(float(query.get(key, [default])[0]), limit))
+    except ValueError:
+        return default
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -25,62 +38,77 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def source(self):
+        return self.client_address[0].removeprefix("::ffff:")
+
     def reply(self, body, ctype="text/plain"):
-        data = body.encode() if isinstance(body, str) else body
+        data = body.encode()
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self):
-        url = urlparse(self.path)
-        q = parse_qs(url.query)
-        src = self.client_address[0].removeprefix("::ffff:")
-        if url.path == "/stats":
-            with lock:
-                return self.reply(json.dumps(counts), "application/json")
-        if url.path == "/reset":
-            with lock:
-                counts.clear()
-            return self.reply("ok\n")
+    def count(self, src):
         with lock:
             counts[src] = counts.get(src, 0) + 1
-        if url.path == "/bytes":
-            n = min(int(q.get("n", ["0"])[0]), 1 << 31)
-            self.send_response(200)
-            self.send_header("Content-Length", str(n))
-            self.end_headers()
-            chunk = b"x" * 65536
-            while n > 0:
-                self.wfile.write(chunk[: min(n, len(chunk))])
-                n -= min(n, len(chunk))
-            return None
-        if url.path == "/stream":
-            seconds = min(float(q.get("seconds", ["10"])[0]), 600)
-            self.send_response(200)
-            self.end_headers()
-            end = time.monotonic() + seconds
-            i = 0
-            while time.monotonic() < end:
-                self.wfile.write(f"{i} {src}\n".encode())
-                self.wfile.flush()
-                i += 1
-                time.sleep(0.1)
-            return None
-        return self.reply(src + "\n")
+
+    def send_bytes(self, n):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        view = memoryview(CHUNK)
+        while n > 0:
+            step = min(n, len(CHUNK))
+            self.wfile.write(view[:step])
+            n -= step
+
+    def send_stream(self, seconds, src):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        end = time.monotonic() + seconds
+        i = 0
+        while time.monotonic() < end:
+            self.wfile.write(f"{i} {src}\n".encode())
+            self.wfile.flush()
+            i += 1
+            time.sleep(0.1)  # the trickle itself, not a wait for a condition
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        query = parse_qs(url.query)
+        src = self.source()
+        try:
+            if url.path == "/stats":
+                with lock:
+                    body = json.dumps(counts, sort_keys=True)
+                return self.reply(body + "\n", "application/json")
+            if url.path == "/reset":
+                with lock:
+                    counts.clear()
+                return self.reply("ok\n")
+            self.count(src)
+            if url.path == "/bytes":
+                return self.send_bytes(int(query_number(query, "n", 0, 1 << 34)))
+            if url.path == "/stream":
+                return self.send_stream(query_number(query, "seconds", 10, 3600), src)
+            return self.reply(src + "\n")
+        except (BrokenPipeError, ConnectionResetError):
+            return None  # the client went away: nothing to answer
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 1024
+    request_queue_size = 4096  # the listen backlog: bursts of short connections
     allow_reuse_address = True
 
 
 def main():
     addr = sys.argv[1] if len(sys.argv) > 1 else "::"
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 80
-    Server.address_family = __import__("socket").AF_INET6 if ":" in addr else __import__("socket").AF_INET
+    Server.address_family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     Server((addr, port), Handler).serve_forever()
 
 
