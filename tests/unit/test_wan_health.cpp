@@ -74,3 +74,69 @@ TEST_CASE("carrier loss is down at once and probes cannot bring it back while th
     CHECK_FALSE(r.round(true));
     CHECK(r.h.state() == State::Down);
 }
+
+namespace {
+
+Round round_of(uint32_t sent, uint32_t answered, int rtt_ms)
+{
+    Round r;
+    r.sent = sent;
+    r.answered = answered;
+    r.good = answered >= 1;
+    r.rtt = std::chrono::milliseconds(rtt_ms);
+    r.why = r.good ? "" : "no answer";
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("loss over the window degrades a WAN and a clean window restores it")
+{
+    Thresholds t;
+    t.window = 5;
+    t.loss_percent = 20;
+    WanHealth h(t, Clock::time_point{});
+    Clock::time_point now{};
+    // 3 targets, 1 lost per round: 33% loss, every round still good
+    for (int i = 0; i < 4; i++)
+        CHECK_FALSE(h.on_round(round_of(3, 2, 10), now += 1s)); // window not full yet
+    auto d = h.on_round(round_of(3, 2, 10), now += 1s);
+    REQUIRE(d);
+    CHECK(d->to == State::Degraded);
+    CHECK(d->cause.find("33% loss") != std::string::npos);
+    for (int i = 0; i < 4; i++)
+        CHECK_FALSE(h.on_round(round_of(3, 3, 10), now += 1s));
+    auto u = h.on_round(round_of(3, 3, 10), now += 1s);
+    REQUIRE(u);
+    CHECK(u->to == State::Up);
+}
+
+TEST_CASE("latency over the threshold degrades and a degraded WAN can still go down")
+{
+    Thresholds t;
+    t.window = 3;
+    t.down_after = 2;
+    t.latency = std::chrono::milliseconds(100);
+    WanHealth h(t, Clock::time_point{});
+    Clock::time_point now{};
+    CHECK_FALSE(h.on_round(round_of(1, 1, 150), now += 1s));
+    CHECK_FALSE(h.on_round(round_of(1, 1, 150), now += 1s));
+    auto d = h.on_round(round_of(1, 1, 150), now += 1s);
+    REQUIRE(d);
+    CHECK(d->to == State::Degraded);
+    CHECK(d->cause.find("latency") == 0);
+    CHECK_FALSE(h.on_round(round_of(1, 0, 0), now += 1s));
+    auto down = h.on_round(round_of(1, 0, 0), now += 1s);
+    REQUIRE(down);
+    CHECK(down->from == State::Degraded);
+    CHECK(down->to == State::Down);
+}
+
+TEST_CASE("no thresholds: never degraded")
+{
+    WanHealth h(Thresholds{}, Clock::time_point{});
+    Clock::time_point now{};
+    for (int i = 0; i < 50; i++)
+        CHECK_FALSE(h.on_round(round_of(3, 1, 900), now += 1s));
+    CHECK(h.state() == State::Up);
+}

@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -173,7 +174,11 @@ Result<void> Agent::publish(const config::Config &cfg)
         return it == wan_states_.end() || it->second != JALUR_WAN_DOWN;
     };
     for (const auto &p : cfg.policies) {
-        auto members = balancer::active_members(tiered_members(p, wan_ids.value(), live));
+        auto tiered = tiered_members(p, wan_ids.value(), live);
+        for (auto &m : tiered) // a degraded WAN keeps carrying traffic, less of it
+            if (wan_states_[m.member.name] == JALUR_WAN_DEGRADED)
+                m.member.weight = std::max<uint32_t>(1, m.member.weight * cfg.health.degraded_weight / 100);
+        auto members = balancer::active_members(tiered);
         auto table = p.mode == config::Mode::Nth ? balancer::build_nth_slots(members)
                                                  : balancer::build_hash_slots(members);
         if (auto r = datapath::publish_policy(*dp_, policy_ids.value().at(p.name), policy_params(p), table); !r)
@@ -298,7 +303,11 @@ Result<void> Agent::start_health()
         spec.ifname = w.interface;
         spec.fwmark = w.fwmark;
         spec.reliability = h.reliability;
-        spec.thresholds = {h.down, h.up};
+        spec.thresholds.down_after = h.down;
+        spec.thresholds.up_after = h.up;
+        spec.thresholds.window = h.window;
+        spec.thresholds.loss_percent = h.degraded_loss;
+        spec.thresholds.latency = h.degraded_latency;
         auto gw = gateway_of(*nl_, w.gateway, 4, static_cast<int>(ifindex_of(w.interface)));
         for (const auto &t : h.targets) {
             auto p = t == "gateway" ? (gw ? Result<Prefix>(*gw) : Result<Prefix>(errorf("no gateway")))
@@ -325,10 +334,16 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
 {
     if (t.to == health::State::Down)
         spdlog::warn("WAN {} down: {}", wan, t.cause);
+    else if (t.to == health::State::Degraded)
+        spdlog::warn("WAN {} degraded: {}", wan, t.cause);
+    else if (t.from == health::State::Down)
+        spdlog::info("WAN {} up after {:.1f}s down: {}", wan, std::chrono::duration<double>(t.was_down).count(),
+                     t.cause);
     else
-        spdlog::info("WAN {} up after {:.1f}s down: {}", wan,
-                     std::chrono::duration<double>(t.was_down).count(), t.cause);
-    wan_states_[wan] = t.to == health::State::Up ? JALUR_WAN_UP : JALUR_WAN_DOWN;
+        spdlog::info("WAN {} up again, no longer degraded: {}", wan, t.cause);
+    wan_states_[wan] = t.to == health::State::Up         ? JALUR_WAN_UP
+                       : t.to == health::State::Degraded ? JALUR_WAN_DEGRADED
+                                                         : JALUR_WAN_DOWN;
     if (auto r = publish(cfg_); !r)
         spdlog::error("WAN {}: publishing the new state failed: {}", wan, r.error().message);
     if (auto r = apply_routing(cfg_); !r)

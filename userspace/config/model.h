@@ -103,6 +103,10 @@ struct Health {
     uint32_t up = 3;          // good rounds before up
     uint32_t reliability = 1; // targets that must answer for a good round
     std::vector<std::string> targets{"gateway"};
+    uint32_t window = 10;                     // rounds judged for degraded
+    uint32_t degraded_loss = 0;               // percent of probes lost; 0: not judged
+    std::chrono::milliseconds degraded_latency{0}; // mean RTT; 0: not judged
+    uint32_t degraded_weight = 25;            // percent of its weight a degraded WAN keeps
     Location where;
 };
 

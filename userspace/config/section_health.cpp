@@ -11,7 +11,9 @@ void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg)
 {
     if (!in.value)
         return;
-    MapReader m(d, *in.value, {"interval", "timeout", "down", "up", "reliability", "targets"});
+    MapReader m(d, *in.value,
+                {"interval", "timeout", "down", "up", "reliability", "targets", "window", "degraded_loss",
+                 "degraded_latency", "degraded_weight"});
     if (!m.ok())
         return;
     cfg.health.where = m.at();
@@ -32,6 +34,18 @@ void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg)
     if (auto v = m.get("up"))
         if (auto n = read_uint(d, *v, 1, 100))
             cfg.health.up = static_cast<uint32_t>(*n);
+    if (auto v = m.get("window"))
+        if (auto n = read_uint(d, *v, 2, 1000))
+            cfg.health.window = static_cast<uint32_t>(*n);
+    if (auto v = m.get("degraded_loss"))
+        if (auto n = read_uint(d, *v, 1, 99))
+            cfg.health.degraded_loss = static_cast<uint32_t>(*n);
+    if (auto v = m.get("degraded_latency"))
+        if (auto ms = read_millis(d, *v, milliseconds(1), milliseconds(60000)))
+            cfg.health.degraded_latency = *ms;
+    if (auto v = m.get("degraded_weight"))
+        if (auto n = read_uint(d, *v, 1, 100))
+            cfg.health.degraded_weight = static_cast<uint32_t>(*n);
     if (auto v = m.get("targets")) {
         cfg.health.targets.clear();
         for (const auto &item : read_items(d, *v, "expected at least one target (an address, or \"gateway\")")) {

@@ -30,8 +30,8 @@ Result<void> Monitor::add(const ProbeSpec &spec)
     Probe *probe = &it->second;
     return loop_.watch(probe->prober->fd(), [probe] {
         probe->prober->drain([probe](in_addr from, uint16_t seq) {
-            if (seq == probe->seq)
-                probe->answered.insert(from.s_addr);
+            if (seq == probe->seq && probe->answered.insert(from.s_addr).second)
+                probe->rtt_sum += Clock::now() - probe->sent_at;
         });
     });
 }
@@ -56,6 +56,8 @@ void Monitor::round()
         p.seq++;
         p.judged = false;
         p.answered.clear();
+        p.rtt_sum = {};
+        p.sent_at = Clock::now();
         p.prober->send(p.spec.targets, p.seq);
         uint16_t seq = p.seq;
         Probe *probe = &p;
@@ -75,12 +77,19 @@ void Monitor::judge(Probe &p, uint16_t seq)
             inet_ntop(AF_INET, &t, buf, sizeof(buf));
             missing += (missing.empty() ? "" : ", ") + std::string(buf);
         }
-    bool good = p.answered.size() >= p.spec.reliability;
+    Round r;
+    r.sent = static_cast<uint32_t>(p.spec.targets.size());
+    r.answered = static_cast<uint32_t>(p.answered.size());
+    r.good = r.answered >= p.spec.reliability;
+    r.rtt = r.answered ? std::chrono::duration_cast<std::chrono::microseconds>(p.rtt_sum / r.answered)
+                       : std::chrono::microseconds{0};
+    r.why = "no answer from " + missing;
+    bool good = r.good;
     if (p.health->state() == State::Down)
         spdlog::debug("WAN {}: round {} {} ({} of {} targets answered, link {})", p.spec.wan, seq,
                       good ? "good" : "failed", p.answered.size(), p.spec.targets.size(),
                       p.health->link_up() ? "up" : "down");
-    if (auto t = p.health->on_round(good, "no answer from " + missing, Clock::now()))
+    if (auto t = p.health->on_round(r, Clock::now()))
         on_transition_(p.spec.wan, *t);
 }
 

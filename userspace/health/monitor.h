@@ -52,6 +52,8 @@ private:
         uint16_t seq = 0;
         bool judged = true; // the current round's verdict is in
         std::set<uint32_t> answered; // target addresses that answered this round
+        Clock::time_point sent_at;
+        Clock::duration rtt_sum{};
     };
     void round();
     void judge(Probe &p, uint16_t seq);
