@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Failover time, measured in the lab: from the moment ISP1 fails to the
+# first new connection that succeeds through ISP2, and from ISP1's return to
+# the first new connection through ISP1 again. A primary/backup policy, so
+# every new connection takes ISP1 while it is up.
+#
+#   sudo bash bench/failover_time.sh [RUNS]     (default 20 per case)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export JALUR_SOURCE_DIR=${JALUR_SOURCE_DIR:-$(dirname "$here")}
+source "$JALUR_SOURCE_DIR/tests/e2e/lib.sh"
+runs=${1:-20}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# first_success_via ADDR: ms until a new connection from client 1 is seen
+# from ADDR (each attempt bounded by a 200 ms connect timeout)
+first_success_via() {
+  local want=$1 start got
+  start=$(now_ms)
+  while true; do
+    got=$(lab_exec "$LAB" c1 curl -s --connect-timeout 0.2 -m 1 http://198.51.100.10/ || true)
+    [[ "$got" == "$want" ]] && break
+    (($(now_ms) - start < 60000)) || { echo "no connection via $want within 60 s" >&2; exit 1; }
+  done
+  echo $(($(now_ms) - start))
+}
+
+stats() { # values... -> "median M ms, worst W ms"
+  printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {printf "median %d ms, worst %d ms", v[int((NR+1)/2)], v[NR]}'
+}
+
+measure() { # PROFILE_YAML FAILURE (carrier|blackhole) LABEL
+  local profile=$1 failure=$2 label=$3 down=() back=() i
+  write_config "$E2E_TMP/jalur.yaml" 1 1 -- "policies:" \
+    "  - {name: default, members: [{wan: isp1, tier: 1}, {wan: isp2, tier: 2}]}" "health: $profile"
+  agent_start "$E2E_TMP/jalur.yaml"
+  first_success_via 100.64.1.2 >/dev/null
+  for ((i = 0; i < runs; i++)); do
+    if [[ $failure == carrier ]]; then lab_impair "$LAB" 1 carrier-down; else lab_impair "$LAB" 1 blackhole; fi
+    down+=("$(first_success_via 100.64.2.2)")
+    if [[ $failure == carrier ]]; then lab_impair "$LAB" 1 carrier-up; else lab_impair "$LAB" 1 restore; fi
+    back+=("$(first_success_via 100.64.1.2)")
+  done
+  agent_stop
+  echo "| $label | $failure | $(stats "${down[@]}") | $(stats "${back[@]}") |"
+}
+
+e2e_begin --isps 2 --clients 1
+echo "| profile | failure | to the backup | back to the primary |"
+echo "|---|---|---|---|"
+fast="{interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}"
+default="{targets: [198.51.100.10]}"
+measure "$fast" carrier "fast (200ms, down 2, up 3)"
+measure "$fast" blackhole "fast (200ms, down 2, up 3)"
+measure "$default" carrier "default (1s, down 3, up 3)"
+measure "$default" blackhole "default (1s, down 3, up 3)"
