@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "agent/pid_file.h"
 #include "cli/commands.h"
-#include "config/parse.h"
+#include "cli/load_config.h"
 
 #include <signal.h>
 
@@ -17,15 +17,8 @@ void add_reload(CLI::App &app)
     static std::string config_path = "/etc/jalur/jalur.yaml";
     cmd->add_option("-c,--config", config_path, "Config file of the running agent")->capture_default_str();
     cmd->callback([] {
-        auto cfg = config::load_file(config_path);
-        if (cfg)
-            if (auto r = config::check_interfaces(cfg.value()); !r)
-                cfg = r.error();
-        if (!cfg) {
-            std::cerr << cfg.error().message << "\n" << config_path << ": not reloaded; the running config stays\n";
-            throw CLI::RuntimeError(1);
-        }
-        auto pid = agent::running_agent(cfg->bpffs);
+        auto cfg = load_config_or_exit(config_path, true, "not reloaded; the running config stays");
+        auto pid = agent::running_agent(cfg.bpffs);
         if (!pid) {
             std::cerr << pid.error().message << "\n";
             throw CLI::RuntimeError(1);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "agent/agent.h"
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "cli/logging.h"
 #include "config/parse.h"
 
@@ -24,19 +25,11 @@ void add_run(CLI::App &app)
                   "On stop, leave programs, pins and routing in place (for an upgrade: the next `jalur run` "
                   "adopts them)");
     cmd->callback([] {
-        auto cfg = config::load_file(config_path);
-        if (!cfg) {
-            std::cerr << cfg.error().message << "\n" << config_path << ": not started, nothing changed\n";
-            throw CLI::RuntimeError(1);
-        }
-        if (auto r = config::check_interfaces(cfg.value()); !r) {
-            std::cerr << r.error().message << "\n" << config_path << ": not started, nothing changed\n";
-            throw CLI::RuntimeError(1);
-        }
-        setup_logging(log_level.empty() ? cfg->log_level : log_level);
+        auto cfg = load_config_or_exit(config_path, true, "not started, nothing changed");
+        setup_logging(log_level.empty() ? cfg.log_level : log_level);
         agent::RunOptions opts;
         opts.keep_datapath = keep;
-        auto a = agent::Agent::start(std::move(cfg).value(), opts);
+        auto a = agent::Agent::start(std::move(cfg), opts);
         if (!a) {
             spdlog::error("{}", a.error().message);
             throw CLI::RuntimeError(1);

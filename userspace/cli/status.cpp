@@ -2,6 +2,7 @@
 // `jalur status` and `jalur flows`: read the pinned maps, name WANs by the
 // config (matched by interface, so ids reassigned by reloads don't matter).
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "common/json.h"
 #include "common/prefix.h"
 #include "config/parse.h"
@@ -46,16 +47,6 @@ std::string addr_text(const uint32_t *a, int family)
     char buf[INET6_ADDRSTRLEN];
     inet_ntop(family == JALUR_FAMILY_V6 ? AF_INET6 : AF_INET, a, buf, sizeof(buf));
     return buf;
-}
-
-config::Config load_or_exit(const std::string &path)
-{
-    auto cfg = config::load_file(path);
-    if (!cfg) {
-        std::cerr << cfg.error().message << "\n";
-        throw CLI::RuntimeError(1);
-    }
-    return std::move(cfg).value();
 }
 
 datapath::PinnedMaps open_or_exit(const std::string &dir)
@@ -147,7 +138,7 @@ void add_status(CLI::App &app)
     cmd->add_option("-c,--config", config_path, "Config file of the running agent")->capture_default_str();
     cmd->add_flag("--json", json, "Print JSON");
     cmd->callback([] {
-        auto cfg = load_or_exit(config_path);
+        auto cfg = load_config_or_exit(config_path, false);
         auto maps = open_or_exit(cfg.bpffs);
         auto wans = wan_views(cfg, maps);
         if (json)
@@ -167,7 +158,7 @@ void add_flows(CLI::App &app)
     cmd->add_option("--address", address, "Only flows with this source or destination address (or prefix)");
     cmd->add_option("--port", port, "Only flows with this source or destination port");
     cmd->callback([] {
-        auto cfg = load_or_exit(config_path);
+        auto cfg = load_config_or_exit(config_path, false);
         auto maps = open_or_exit(cfg.bpffs);
         std::map<uint32_t, std::string> names;
         for (const auto &w : wan_views(cfg, maps))

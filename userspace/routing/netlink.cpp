@@ -112,6 +112,18 @@ nlmsghdr *rule_message(char *buf, uint16_t type, uint16_t flags, const Rule &r)
     return nlh;
 }
 
+// A dump request of `type` for one family, with its fixed header zeroed.
+template <typename Header>
+nlmsghdr *dump_request(char *buf, uint16_t type, int family, uint8_t Header::*family_field)
+{
+    nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    auto *h = static_cast<Header *>(mnl_nlmsg_put_extra_header(nlh, sizeof(Header)));
+    h->*family_field = static_cast<uint8_t>(af_of(family));
+    return nlh;
+}
+
 struct AttrTable {
     const nlattr *tb[64] = {};
 };
@@ -287,11 +299,7 @@ std::optional<LinkState> parse_link(const nlmsghdr *nlh)
 Result<std::vector<Route>> Netlink::routes(int family, uint32_t table)
 {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
-    nlmsghdr *nlh = mnl_nlmsg_put_header(buf.data());
-    nlh->nlmsg_type = RTM_GETROUTE;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    auto *rtm = static_cast<rtmsg *>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
-    rtm->rtm_family = static_cast<uint8_t>(af_of(family));
+    nlmsghdr *nlh = dump_request(buf.data(), RTM_GETROUTE, family, &rtmsg::rtm_family);
     std::vector<Route> out;
     auto r = dump(nlh, [&](const nlmsghdr *m) {
         if (auto route = parse_route(m); route && route->table == table)
@@ -305,11 +313,7 @@ Result<std::vector<Route>> Netlink::routes(int family, uint32_t table)
 Result<std::vector<Rule>> Netlink::rules(int family)
 {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
-    nlmsghdr *nlh = mnl_nlmsg_put_header(buf.data());
-    nlh->nlmsg_type = RTM_GETRULE;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    auto *frh = static_cast<fib_rule_hdr *>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
-    frh->family = static_cast<uint8_t>(af_of(family));
+    nlmsghdr *nlh = dump_request(buf.data(), RTM_GETRULE, family, &fib_rule_hdr::family);
     std::vector<Rule> out;
     auto r = dump(nlh, [&](const nlmsghdr *m) {
         auto *h = static_cast<const fib_rule_hdr *>(mnl_nlmsg_get_payload(m));
@@ -339,11 +343,7 @@ Result<std::vector<Rule>> Netlink::rules(int family)
 Result<std::vector<Address>> Netlink::addresses(int family)
 {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
-    nlmsghdr *nlh = mnl_nlmsg_put_header(buf.data());
-    nlh->nlmsg_type = RTM_GETADDR;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    auto *ifa = static_cast<ifaddrmsg *>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
-    ifa->ifa_family = static_cast<uint8_t>(af_of(family));
+    nlmsghdr *nlh = dump_request(buf.data(), RTM_GETADDR, family, &ifaddrmsg::ifa_family);
     std::vector<Address> out;
     auto r = dump(nlh, [&](const nlmsghdr *m) {
         if (auto a = parse_address(m))
