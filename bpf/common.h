@@ -20,6 +20,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "jalur/datapath.h"
+#include "jalur/dhcp_guard.h"
 #include "jalur/flow_hash.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)

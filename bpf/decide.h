@@ -131,10 +131,10 @@ static __always_inline void mark_for(struct verdict *v, struct jalur_wan *w, __u
 	account_tx(wan, p, bytes);
 }
 
-static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len, __u32 ifindex,
-				      struct verdict *v)
+/* parsed: what parse_packet() returned for p */
+static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt_len, __u32 ifindex,
+					 struct verdict *v)
 {
-	struct packet p = {};
 	struct jalur_flow_key fk;
 	struct jalur_flow *f;
 	struct jalur_settings *cfg;
@@ -144,7 +144,7 @@ static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len,
 	__u16 flags = 0;
 	__u64 now;
 
-	switch (parse_packet(data, data_end, pkt_len, &p)) {
+	switch (parsed) {
 	case PARSE_OK:
 		break;
 	case PARSE_NOT_IP:
@@ -165,20 +165,20 @@ static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len,
 	}
 
 	now = bpf_ktime_get_coarse_ns();
-	flow_key_of(&fk, &p);
+	flow_key_of(&fk, p);
 	f = bpf_map_lookup_elem(&flows, &fk);
 	if (f) {
 		w = live_wan(f->wan);
 		if (likely(w)) {
 			flow_touch(f, now);
-			mark_for(v, w, f->wan, &p, pkt_len);
+			mark_for(v, w, f->wan, p, pkt_len);
 			return 0;
 		}
 		/* its WAN died: move the flow on this packet, and keep it where it
 		 * lands when the old WAN returns */
 		action = f->policy; /* NO_POLICY (an inbound pin) finds none */
 		pol = bpf_map_lookup_elem(&policies, &action);
-		wan = pol ? select_wan(action, pol, &p, now, &flags) : JALUR_WAN_NONE;
+		wan = pol ? select_wan(action, pol, p, now, &flags) : JALUR_WAN_NONE;
 		w = live_wan(wan);
 		if (!w) {
 			no_live_wan(v, f->policy);
@@ -193,29 +193,29 @@ static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len,
 			if (s)
 				s->moved_flows++;
 		}
-		mark_for(v, w, wan, &p, pkt_len);
+		mark_for(v, w, wan, p, pkt_len);
 		return 0;
 	}
 
-	if (p.frag == FRAG_NON_FIRST)
+	if (p->frag == FRAG_NON_FIRST)
 		count_reason(JALUR_R_FRAG_NO_FLOW);
 
-	if (is_local_destination(&p)) {
+	if (is_local_destination(p)) {
 		pass_for(v, JALUR_R_LOCAL);
 		return 0;
 	}
 
 	/* the reply of a connection that came in by a WAN leaves by that WAN */
-	if (p.proto == IPPROTO_TCP || p.proto == IPPROTO_UDP) {
+	if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP) {
 		struct jalur_inbound_key ik;
 		struct jalur_inbound *in;
 
-		inbound_key_of_remote(&ik, p.daddr, p.dport, &p);
+		inbound_key_of_remote(&ik, p->daddr, p->dport, p);
 		in = bpf_map_lookup_elem(&inbound, &ik);
 		if (in && (w = live_wan(in->wan))) {
 			wan = in->wan;
 			flow_insert(&fk, wan, NO_POLICY, JALUR_FLOW_INBOUND, now);
-			mark_for(v, w, wan, &p, pkt_len);
+			mark_for(v, w, wan, p, pkt_len);
 			return 0;
 		}
 	}
@@ -225,7 +225,7 @@ static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len,
 		pass_for(v, JALUR_R_NO_POLICY);
 		return 0;
 	}
-	action = match_rules(cfg, &p, ifindex);
+	action = match_rules(cfg, p, ifindex);
 	if (action == JALUR_ACTION_BYPASS) {
 		pass_for(v, JALUR_R_BYPASS);
 		return 0;
@@ -235,13 +235,13 @@ static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len,
 		pass_for(v, JALUR_R_NO_POLICY);
 		return 0;
 	}
-	wan = select_wan(action, pol, &p, now, &flags);
+	wan = select_wan(action, pol, p, now, &flags);
 	w = live_wan(wan);
 	if (!w) {
 		no_live_wan(v, action);
 		return 0;
 	}
-	if (p.frag == FRAG_FIRST) {
+	if (p->frag == FRAG_FIRST) {
 		struct jalur_flow_key frag_key = fk;
 
 		frag_key.sport = 0;
@@ -255,8 +255,17 @@ static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len,
 		if (s)
 			s->new_flows++;
 	}
-	mark_for(v, w, wan, &p, pkt_len);
+	mark_for(v, w, wan, p, pkt_len);
 	return 0;
+}
+
+static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len, __u32 ifindex,
+				      struct verdict *v)
+{
+	struct packet p = {};
+	int parsed = parse_packet(data, data_end, pkt_len, &p);
+
+	return decide_parsed(parsed, &p, pkt_len, ifindex, v);
 }
 
 #endif

@@ -2,13 +2,15 @@
 /*
  * jalur's data path. Control flow only; each concern has its header.
  *
- *   LAN ingress XDP: decide the WAN, hand the fwmark to tc in metadata
+ *   LAN ingress XDP: decide the WAN, hand the fwmark to tc in metadata;
+ *                    inspect DHCP/RA (also on LAN bridge ports)
  *   LAN ingress tc:  set skb->mark (XDP cannot), or decide itself without XDP
  *   WAN ingress tc:  rx counters, pin inbound connections to their WAN
  */
 #include "common.h"
 #include "counters.h"
 #include "decide.h"
+#include "dhcp.h"
 #include "flow_table.h"
 #include "maps.h"
 #include "parsing.h"
@@ -18,9 +20,13 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("xdp")
 int jalur_xdp_lan(struct xdp_md *ctx)
 {
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct jalur_dhcp_port *port;
 	struct jalur_xdp_meta *meta;
 	struct verdict v = {};
+	struct packet p = {};
 	void *data, *data_end;
+	int parsed;
 
 	/* without room for metadata tc decides alone, so count nothing here */
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)))
@@ -31,10 +37,33 @@ int jalur_xdp_lan(struct xdp_md *ctx)
 	if ((void *)(meta + 1) > data)
 		return XDP_PASS;
 
-	decide_lan(data, data_end, data_end - data, ctx->ingress_ifindex, &v);
+	parsed = parse_packet(data, data_end, data_end - data, &p);
+	port = bpf_map_lookup_elem(&dhcp_ports, &ifindex);
+	if (port && port->mode != JALUR_DHCP_OFF && dhcp_inspect(ctx, port, parsed, &p))
+		return XDP_DROP;
+	decide_parsed(parsed, &p, data_end - data, ifindex, &v);
 	meta->mark = v.mark;
 	meta->magic = JALUR_META_MAGIC;
 	return v.action == VERDICT_DROP ? XDP_DROP : XDP_PASS;
+}
+
+/* LAN bridge ports: rogue DHCP inspection only; the bridge's own XDP
+ * program balances what the bridge hands up to the router. */
+SEC("xdp")
+int jalur_xdp_port(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct jalur_dhcp_port *port;
+	struct packet p = {};
+	int parsed;
+
+	port = bpf_map_lookup_elem(&dhcp_ports, &ifindex);
+	if (!port || port->mode == JALUR_DHCP_OFF)
+		return XDP_PASS;
+	parsed = parse_packet(data, data_end, data_end - data, &p);
+	return dhcp_inspect(ctx, port, parsed, &p) ? XDP_DROP : XDP_PASS;
 }
 
 static __always_inline void set_mark(struct __sk_buff *skb, __u32 mark)

@@ -130,4 +130,92 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } reasons SEC(".maps");
 
+/* Rogue DHCP detection (bpf/dhcp.h); structs in include/jalur/dhcp_guard.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32); /* ifindex */
+	__type(value, struct jalur_dhcp_port);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct jalur_mac_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_trusted_macs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct jalur_addr_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_trusted_addrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct jalur_dhcp_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_config SEC(".maps");
+
+/* per source MAC; a flood of forged MACs recycles entries, and the
+ * all-sources limit below still bounds it */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct jalur_mac_key);
+	__type(value, struct jalur_dhcp_rate);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_rate SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct jalur_dhcp_rate);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_rate_all SEC(".maps");
+
+/* pinned: events raised while the agent restarts wait here for the next one */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct jalur_dhcp_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} dhcp_stats SEC(".maps");
+
+/* The option walk's state lives here rather than on the stack: values
+ * loaded from a map are unknown to the verifier, so the bpf_loop callback's
+ * states converge at once instead of being explored for every offset. */
+struct jalur_dhcp_buf {
+	__u32 off; /* next option */
+	__u32 end; /* end of the region being walked (exclusive) */
+	__u32 server_id;
+	__u8 msg_type;
+	__u8 overload;
+	__u8 ended;     /* the end option was seen */
+	__u8 malformed; /* an option ran past the region */
+	__u8 b[JALUR_DHCP_BUF];
+};
+
+/* scratch: not pinned, it holds nothing between packets */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct jalur_dhcp_buf);
+} dhcp_scratch SEC(".maps");
+
 #endif

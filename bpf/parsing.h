@@ -39,7 +39,8 @@ struct packet {
 	__u16 vlan;  /* innermost VLAN id, 0 when untagged */
 	__u16 l3_off;
 	__u16 l4_off;
-	__u16 pad;
+	__u8 icmp_type;
+	__u8 pad;
 };
 
 #define TCP_FLAG_FIN 0x01
@@ -116,6 +117,7 @@ static __always_inline int parse_l4(void *data, void *data_end, struct packet *p
 
 		if ((void *)(ic + 1) > data_end)
 			return PARSE_ERR_L4;
+		p->icmp_type = ic->type;
 		if (ic->type == ICMP_ECHO || ic->type == ICMPV6_ECHO_REQUEST)
 			p->sport = ic->id;
 		return PARSE_OK;
@@ -132,6 +134,8 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 pkt_len,
 	struct iphdr *iph = data + p->l3_off;
 	__u32 hlen;
 	__u16 frag;
+	bool bcast;
+	int ret;
 
 	if ((void *)(iph + 1) > data_end)
 		return PARSE_ERR_L3;
@@ -155,11 +159,12 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 pkt_len,
 	else if (frag & 0x2000)
 		p->frag = FRAG_FIRST;
 
-	if (iph->daddr == 0xffffffff || (bpf_ntohl(iph->daddr) >> 28) == 0xe)
-		return PARSE_BCAST_MCAST;
+	/* broadcasts are parsed to L4 too: DHCP inspection needs their ports */
+	bcast = iph->daddr == 0xffffffff || (bpf_ntohl(iph->daddr) >> 28) == 0xe;
 	if (p->frag == FRAG_NON_FIRST)
-		return PARSE_OK;
-	return parse_l4(data, data_end, p);
+		return bcast ? PARSE_BCAST_MCAST : PARSE_OK;
+	ret = parse_l4(data, data_end, p);
+	return bcast ? PARSE_BCAST_MCAST : ret;
 }
 
 /* One test instead of five comparisons: each comparison would teach the
@@ -177,6 +182,8 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 pkt_len,
 	struct ipv6hdr *ip6 = data + p->l3_off;
 	__u32 off = p->l3_off + sizeof(*ip6);
 	__u8 nexthdr;
+	bool mcast;
+	int ret;
 
 	if ((void *)(ip6 + 1) > data_end)
 		return PARSE_ERR_L3;
@@ -224,11 +231,11 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 pkt_len,
 	p->proto = nexthdr;
 	p->l4_off = off;
 
-	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff)
-		return PARSE_BCAST_MCAST;
+	mcast = ip6->daddr.in6_u.u6_addr8[0] == 0xff;
 	if (p->frag == FRAG_NON_FIRST || nexthdr == IPPROTO_NONE)
-		return PARSE_OK;
-	return parse_l4(data, data_end, p);
+		return mcast ? PARSE_BCAST_MCAST : PARSE_OK;
+	ret = parse_l4(data, data_end, p);
+	return mcast ? PARSE_BCAST_MCAST : ret;
 }
 
 static __always_inline int parse_packet(void *data, void *data_end, __u32 pkt_len, struct packet *p)

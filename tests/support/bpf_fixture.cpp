@@ -4,6 +4,7 @@
 #include "datapath/map_keys.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 
@@ -34,7 +35,10 @@ void check(const Result<void> &r)
 
 BpfFixture::BpfFixture() : dp_(load_unpinned()) {}
 
-XdpResult BpfFixture::run_xdp(const Bytes &frame)
+XdpResult BpfFixture::run_xdp(const Bytes &frame) { return run_xdp_prog(dp_.xdp_lan_fd(), frame); }
+XdpResult BpfFixture::run_xdp_port(const Bytes &frame) { return run_xdp_prog(dp_.xdp_port_fd(), frame); }
+
+XdpResult BpfFixture::run_xdp_prog(int prog_fd, const Bytes &frame)
 {
     Bytes out(frame.size() + 256);
     xdp_md ctx_in{}, ctx_out{};
@@ -43,7 +47,7 @@ XdpResult BpfFixture::run_xdp(const Bytes &frame)
                 .data_size_in = static_cast<uint32_t>(frame.size()), .data_size_out = static_cast<uint32_t>(out.size()),
                 .ctx_in = &ctx_in, .ctx_out = &ctx_out, .ctx_size_in = sizeof(ctx_in),
                 .ctx_size_out = sizeof(ctx_out), .repeat = 1);
-    if (bpf_prog_test_run_opts(dp_.xdp_lan_fd(), &opts) != 0)
+    if (bpf_prog_test_run_opts(prog_fd, &opts) != 0)
         throw std::runtime_error("BPF_PROG_TEST_RUN (xdp) failed: " + std::string(strerror(errno)));
     XdpResult r{opts.retval, std::nullopt};
     // the output starts at data_meta; ctx_out.data is the metadata's size
@@ -169,6 +173,36 @@ Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, ui
 Bytes udp_datagram(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport)
 {
     return ip_frame(src, dst).udp(sport, dport).build();
+}
+
+} // namespace jalur::test
+
+namespace jalur::test {
+
+std::vector<jalur_dhcp_event> BpfFixture::drain_dhcp_events()
+{
+    std::vector<jalur_dhcp_event> out;
+    auto on_event = [](void *ctx, void *data, size_t size) -> int {
+        if (size >= sizeof(jalur_dhcp_event)) {
+            jalur_dhcp_event e;
+            std::memcpy(&e, data, sizeof(e));
+            static_cast<std::vector<jalur_dhcp_event> *>(ctx)->push_back(e);
+        }
+        return 0;
+    };
+    ring_buffer *rb = ring_buffer__new(dp_.dhcp_events().fd(), on_event, &out, nullptr);
+    if (!rb)
+        throw std::runtime_error("ring_buffer__new failed");
+    ring_buffer__consume(rb);
+    ring_buffer__free(rb);
+    return out;
+}
+
+void BpfFixture::inspect_port(uint32_t ifindex, uint32_t mode, bool trusted)
+{
+    jalur_dhcp_port port{mode, trusted ? 1u : 0u};
+    if (auto r = dp_.dhcp_ports().update(&ifindex, &port); !r)
+        throw std::runtime_error(r.error().message);
 }
 
 } // namespace jalur::test

@@ -30,6 +30,7 @@ public:
     datapath::Datapath &dp() { return dp_; }
 
     XdpResult run_xdp(const Bytes &frame);
+    XdpResult run_xdp_port(const Bytes &frame); // the bridge-port program
     TcResult run_tc_lan(const Bytes &frame, uint32_t ingress_ifindex = 1, uint32_t mark = 0);
     // nullopt where the kernel refuses to build an skb of the frame (EINVAL)
     std::optional<TcResult> try_run_tc_lan(const Bytes &frame);
@@ -55,7 +56,12 @@ public:
     // Makes every affinity entry look idle since boot (a clock jump forward).
     void age_affinity();
 
+    // Rogue DHCP: inspect frames arriving on ifindex (test runs see lo, 1).
+    void inspect_port(uint32_t ifindex, uint32_t mode, bool trusted = false);
+    std::vector<jalur_dhcp_event> drain_dhcp_events();
+
 private:
+    XdpResult run_xdp_prog(int prog_fd, const Bytes &frame);
     datapath::Datapath dp_;
 };
 

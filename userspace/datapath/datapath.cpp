@@ -89,6 +89,7 @@ void Datapath::unpin()
 int Datapath::xdp_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_xdp_lan); }
 int Datapath::tc_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_lan); }
 int Datapath::tc_wan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_wan); }
+int Datapath::xdp_port_fd() const { return bpf_program__fd(skel_->progs.jalur_xdp_port); }
 
 Map Datapath::map_of(bpf_map *m) const { return Map(bpf_map__fd(m), bpf_map__name(m)); }
 Map Datapath::settings() const { return map_of(skel_->maps.settings); }
@@ -105,6 +106,12 @@ Map Datapath::affinity() const { return map_of(skel_->maps.affinity); }
 Map Datapath::inbound() const { return map_of(skel_->maps.inbound); }
 Map Datapath::wan_stats() const { return map_of(skel_->maps.wan_stats); }
 Map Datapath::reasons() const { return map_of(skel_->maps.reasons); }
+Map Datapath::dhcp_ports() const { return map_of(skel_->maps.dhcp_ports); }
+Map Datapath::dhcp_trusted_macs() const { return map_of(skel_->maps.dhcp_trusted_macs); }
+Map Datapath::dhcp_trusted_addrs() const { return map_of(skel_->maps.dhcp_trusted_addrs); }
+Map Datapath::dhcp_config() const { return map_of(skel_->maps.dhcp_config); }
+Map Datapath::dhcp_events() const { return map_of(skel_->maps.dhcp_events); }
+Map Datapath::dhcp_stats() const { return map_of(skel_->maps.dhcp_stats); }
 
 jalur_wan_stats Datapath::wan_stats_sum(uint32_t wan) const
 {
@@ -114,6 +121,11 @@ jalur_wan_stats Datapath::wan_stats_sum(uint32_t wan) const
 uint64_t Datapath::reason_sum(uint32_t reason) const
 {
     return percpu_sum<uint64_t>(bpf_map__fd(skel_->maps.reasons), reason);
+}
+
+jalur_dhcp_stats Datapath::dhcp_stats_sum() const
+{
+    return percpu_sum<jalur_dhcp_stats>(bpf_map__fd(skel_->maps.dhcp_stats), 0);
 }
 
 } // namespace jalur::datapath

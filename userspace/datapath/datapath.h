@@ -5,6 +5,7 @@
 
 #include "common/result.h"
 #include "jalur/datapath.h"
+#include "jalur/dhcp_guard.h"
 
 #include <cstdint>
 #include <memory>
@@ -58,6 +59,7 @@ public:
     int xdp_lan_fd() const;
     int tc_lan_fd() const;
     int tc_wan_fd() const;
+    int xdp_port_fd() const; // LAN bridge ports: DHCP inspection only
 
     Map settings() const;
     Map wans() const;
@@ -73,10 +75,17 @@ public:
     Map inbound() const;
     Map wan_stats() const;
     Map reasons() const;
+    Map dhcp_ports() const;
+    Map dhcp_trusted_macs() const;
+    Map dhcp_trusted_addrs() const;
+    Map dhcp_config() const;
+    Map dhcp_events() const;
+    Map dhcp_stats() const;
 
     // Per-CPU counters summed over every possible CPU.
     jalur_wan_stats wan_stats_sum(uint32_t wan) const;
     uint64_t reason_sum(uint32_t reason) const;
+    jalur_dhcp_stats dhcp_stats_sum() const;
 
 private:
     struct Deleter {

@@ -9,6 +9,8 @@
 #include <bpf/libbpf.h>
 
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace jalur::datapath {
@@ -22,19 +24,23 @@ inline unsigned possible_cpus()
     return n;
 }
 
-inline jalur_wan_stats &operator+=(jalur_wan_stats &a, const jalur_wan_stats &b)
+// The counter structs are nothing but __u64 fields, so they sum field by
+// field as arrays of uint64_t; plain integers sum as themselves.
+template <typename T>
+void add_counters(T &sum, const T &v)
 {
-    a.tx_packets += b.tx_packets;
-    a.tx_bytes += b.tx_bytes;
-    a.rx_packets += b.rx_packets;
-    a.rx_bytes += b.rx_bytes;
-    a.new_flows += b.new_flows;
-    a.moved_flows += b.moved_flows;
-    a.syn_out += b.syn_out;
-    a.synack_in += b.synack_in;
-    return a;
+    if constexpr (std::is_integral_v<T>) {
+        sum += v;
+    } else {
+        static_assert(sizeof(T) % sizeof(uint64_t) == 0 && std::is_trivially_copyable_v<T>);
+        uint64_t a[sizeof(T) / 8], b[sizeof(T) / 8];
+        std::memcpy(a, &sum, sizeof(T));
+        std::memcpy(b, &v, sizeof(T));
+        for (size_t i = 0; i < sizeof(T) / 8; i++)
+            a[i] += b[i];
+        std::memcpy(&sum, a, sizeof(T));
+    }
 }
-
 
 template <typename T>
 T percpu_sum(int map_fd, uint32_t key)
@@ -43,7 +49,7 @@ T percpu_sum(int map_fd, uint32_t key)
     T sum{};
     if (bpf_map_lookup_elem(map_fd, &key, per_cpu.data()) == 0)
         for (const auto &v : per_cpu)
-            sum += v;
+            add_counters(sum, v);
     return sum;
 }
 
