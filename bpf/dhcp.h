@@ -279,7 +279,7 @@ static __always_inline bool rate_allows(const __u8 *mac, __u64 now)
  * Inspects a LAN packet on a port in dhcp_ports. Returns true when guard
  * mode drops it. parsed/p: what parse_packet() made of it.
  */
-static __always_inline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_port *port, int parsed,
+static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_port *port, int parsed,
 					 const struct packet *p)
 {
 	void *data = (void *)(long)ctx->data;
