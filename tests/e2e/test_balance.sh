@@ -64,7 +64,9 @@ assert_eq "$flows_to_lan" 0 "flows pinned for LAN destinations"
 agent_stop
 assert_eq "$(lab_exec "$LAB" rtr ip rule)" "$before_rules" "ip rules after stop"
 assert_eq "$(lab_exec "$LAB" rtr ip route show table 101)" "" "table 101 after stop"
-lab_exec "$LAB" rtr ip link show br-lan | grep -q xdp && fail "XDP still attached after stop"
+for dev in br-lan lanp1 lanp4; do
+  lab_exec "$LAB" rtr ip link show "$dev" | grep -q xdp && fail "XDP still attached to $dev after stop"
+done
 lab_exec "$LAB" rtr tc filter show dev br-lan ingress | grep -q jalur && fail "tc filter still attached after stop"
 [[ -e "$LAB_BPFFS/jalur" ]] && fail "pins left in $LAB_BPFFS/jalur"
 echo "PASS"

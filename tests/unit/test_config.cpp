@@ -354,7 +354,7 @@ TEST_CASE("config: unknown and repeated top-level keys")
 {
     CHECK(error(kTwoIsps + "helth: {}\n") ==
           "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, log_level, fwmark_mask, "
-          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy, health)");
+          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy, health, dhcp_guard)");
     CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
     // a key whose value starts on the next line: still the key's own line
     CHECK(error("lan:\n  - br-lan\nwans: [{name: a, interface: wan1}]\nlan: br-x\n") ==
@@ -740,4 +740,45 @@ TEST_CASE("config: health errors name their place")
     CHECK(error(kTwoIsps + "health: {targets: [example.com]}\n").find("t.yaml:7:20: health.targets[0]: expected an address or \"gateway\"") == 0);
     CHECK(error(kTwoIsps + "health: {targets: [gateway], reliability: 2}\n").find("t.yaml:7:43: health.reliability") == 0);
     CHECK(error(kTwoIsps + "health: {intervall: 1s}\n").find("t.yaml:7:10: unknown key 'intervall'") == 0);
+}
+
+TEST_CASE("config: dhcp_guard is on in alert mode by default")
+{
+    auto cfg = ok(kTwoIsps);
+    CHECK(cfg.dhcp_guard.mode == DhcpMode::Alert);
+    CHECK(cfg.dhcp_guard.alert_timeout == std::chrono::seconds(60));
+    CHECK(ok(kTwoIsps + "dhcp_guard: off\n").dhcp_guard.mode == DhcpMode::Off);
+}
+
+TEST_CASE("config: dhcp_guard ports and trusted servers")
+{
+    auto cfg = ok(kTwoIsps + R"(dhcp_guard:
+  mode: guard
+  ports: {lanp1: alert, lanp2: off}
+  trusted_ports: [lanp9]
+  trusted_servers: ["02:00:5e:00:00:01", 192.0.2.1, "fe80::1"]
+  alert_timeout: 5m
+  rate_limit: {per_mac: 3, total: 30, interval: 500ms}
+)");
+    const auto &g = cfg.dhcp_guard;
+    CHECK(g.mode == DhcpMode::Guard);
+    CHECK(g.ports.at("lanp1") == DhcpMode::Alert);
+    CHECK(g.ports.at("lanp2") == DhcpMode::Off);
+    CHECK(g.trusted_ports == std::vector<std::string>{"lanp9"});
+    REQUIRE(g.trusted_servers.size() == 3);
+    CHECK(g.trusted_servers[0].mac.has_value());
+    CHECK((*g.trusted_servers[0].mac)[5] == 1);
+    CHECK(g.trusted_servers[1].address->family == 4);
+    CHECK(g.trusted_servers[2].address->family == 6);
+    CHECK(g.alert_timeout == std::chrono::minutes(5));
+    CHECK(g.events_per_mac == 3);
+    CHECK(g.events_total == 30);
+    CHECK(g.rate_interval == std::chrono::milliseconds(500));
+}
+
+TEST_CASE("config: dhcp_guard errors name their place")
+{
+    CHECK(error(kTwoIsps + "dhcp_guard: {mode: block}\n") ==
+          "t.yaml:7:20: dhcp_guard.mode: expected one of off|alert|guard, got 'block'");
+    CHECK(error(kTwoIsps + "dhcp_guard:\n  trusted_servers: [02:00:5e]\n").rfind("t.yaml:8:21: dhcp_guard.trusted_servers[0]: expected a MAC address", 0) == 0);
 }

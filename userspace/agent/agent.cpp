@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "agent/agent.h"
 
+#include "common/bridge.h"
 #include "config/parse.h"
 
 #include <linux/rtnetlink.h>
@@ -99,6 +100,12 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
         return r.error();
     if (auto r = a->start_health(); !r)
         return r.error();
+    auto rogue = dhcp::RogueWatch::start(*a->loop_, *a->dp_, a->cfg_, [self](const dhcp::RogueAlert &alert) {
+        self->on_rogue_dhcp(alert);
+    });
+    if (!rogue)
+        return rogue.error();
+    a->rogue_ = std::move(rogue).value();
     spdlog::info("jalur running: {} WAN(s), {} polic{}, {} rule(s), pins in {}", a->cfg_.wans.size(),
                  a->cfg_.policies.size(), a->cfg_.policies.size() == 1 ? "y" : "ies", a->cfg_.rules.size(),
                  a->cfg_.bpffs);
@@ -253,7 +260,13 @@ Result<void> Agent::attach(const config::Config &cfg)
     std::vector<datapath::XdpAttachment> xdp;
     std::vector<datapath::TcAttachment> tc;
     for (const auto &lan : cfg.lans) {
-        if (lan.xdp != config::XdpMode::Off) {
+        // A bridge has only generic XDP, which costs more than tc deciding
+        // alone, and the kernel refuses XDP on its ports (for DHCP
+        // inspection) while the bridge has a program: tc decides there.
+        bool bridge_auto = lan.xdp == config::XdpMode::Auto && is_bridge(lan.interface);
+        if (bridge_auto)
+            spdlog::info("LAN {}: a bridge: tc decides, XDP runs on its ports for DHCP inspection", lan.interface);
+        if (lan.xdp != config::XdpMode::Off && !bridge_auto) {
             auto x = datapath::XdpAttachment::attach(lan.interface, dp_->xdp_lan_fd(), xdp_mode(lan.xdp));
             if (!x)
                 return x.error();
@@ -350,6 +363,11 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
         spdlog::warn("routing: {}", r.error().message);
 }
 
+void Agent::on_rogue_dhcp(const dhcp::RogueAlert &alert)
+{
+    (void)alert; // logged by RogueWatch; notifications hook in here
+}
+
 void Agent::on_netlink_event()
 {
     // what jalur itself writes (its tables) comes back here too: only the
@@ -397,6 +415,8 @@ Result<void> Agent::reload(const config::Config &next)
         return r;
     if (auto r = attach(next); !r)
         return r;
+    if (auto r = rogue_->apply(next); !r)
+        return r;
     cfg_ = next;
     spdlog::info("reloaded {}: {} WAN(s), {} polic{}, {} rule(s)", cfg_.file, cfg_.wans.size(), cfg_.policies.size(),
                  cfg_.policies.size() == 1 ? "y" : "ies", cfg_.rules.size());
@@ -430,6 +450,8 @@ Result<void> Agent::run()
 Agent::~Agent()
 {
     if (opts_.keep_datapath) {
+        if (rogue_)
+            rogue_->release();
         for (auto &x : xdp_)
             x.release();
         for (auto &t : tc_)
@@ -442,6 +464,7 @@ Agent::~Agent()
         return;
     }
     // programs off first, then routing, then the pins
+    rogue_.reset();
     xdp_.clear();
     tc_.clear();
     routing_.reset();

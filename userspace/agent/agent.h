@@ -12,6 +12,7 @@
 #include "datapath/attach.h"
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
+#include "dhcp/rogue_watch.h"
 #include "health/monitor.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
@@ -51,6 +52,7 @@ private:
     void on_netlink_event();
     Result<void> start_health();
     void on_transition(const std::string &wan, const health::Transition &t);
+    void on_rogue_dhcp(const dhcp::RogueAlert &alert);
 
     config::Config cfg_;
     RunOptions opts_;
@@ -64,6 +66,7 @@ private:
     std::optional<routing::Netlink> nl_events_;
     std::unique_ptr<routing::PolicyRouting> routing_;
     std::unique_ptr<health::Monitor> monitor_;
+    std::unique_ptr<dhcp::RogueWatch> rogue_;
     IdMap wan_ids_{JALUR_MAX_WANS};
     IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;

@@ -99,6 +99,11 @@ void print_table(const std::vector<WanView> &wans, const datapath::PinnedMaps &m
         total += w.flows;
     }
     std::printf("flows: %llu pinned of %u\n", (unsigned long long)total, maps.flow_capacity());
+    auto d = maps.dhcp_stats();
+    std::printf("rogue DHCP: %llu server messages inspected, %llu trusted, %llu reported, %llu suppressed by the "
+                "rate limit, %llu lost (ring buffer full), %llu dropped (guard)\n",
+                (unsigned long long)d.inspected, (unsigned long long)d.trusted, (unsigned long long)d.events,
+                (unsigned long long)d.suppressed, (unsigned long long)d.ringbuf_full, (unsigned long long)d.dropped);
 }
 
 void print_json(const std::vector<WanView> &wans, const datapath::PinnedMaps &maps)
@@ -123,7 +128,19 @@ void print_json(const std::vector<WanView> &wans, const datapath::PinnedMaps &ma
             .field("active_flows", w.flows)
             .end_object();
     }
-    j.end_array().field("flow_capacity", maps.flow_capacity()).end_object();
+    auto d = maps.dhcp_stats();
+    j.end_array().field("flow_capacity", maps.flow_capacity());
+    j.key("rogue_dhcp")
+        .begin_object()
+        .field("inspected", d.inspected)
+        .field("trusted", d.trusted)
+        .field("events", d.events)
+        .field("suppressed", d.suppressed)
+        .field("ringbuf_full", d.ringbuf_full)
+        .field("dropped", d.dropped)
+        .field("malformed", d.malformed)
+        .end_object()
+        .end_object();
     std::cout << j.str() << "\n";
 }
 

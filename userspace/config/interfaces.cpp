@@ -23,6 +23,8 @@ Result<void> check_interfaces(const Config &cfg)
     // own place, since the user reads the file line by line.
     for (const auto &rule : cfg.rules)
         check(rule.in_interface, rule.in_interface_where);
+    for (const auto &[name, where] : cfg.dhcp_guard.port_where)
+        check(name, where);
     if (!errors.empty())
         return errorf(errors);
     return {};

@@ -5,6 +5,7 @@
 
 #include "common/prefix.h"
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -110,6 +111,28 @@ struct Health {
     Location where;
 };
 
+// Rogue DHCP detection on the LAN side (issue 6).
+enum class DhcpMode { Off, Alert, Guard };
+
+struct TrustedServer {
+    std::string text;                  // as written, for messages
+    std::optional<std::array<uint8_t, 6>> mac;
+    std::optional<Prefix> address;     // IPv4 server identifier or IPv6 source address
+};
+
+struct DhcpGuard {
+    DhcpMode mode = DhcpMode::Alert;
+    std::map<std::string, DhcpMode> ports;   // per-port mode, by interface name
+    std::vector<std::string> trusted_ports;  // interfaces whose servers are trusted
+    std::vector<TrustedServer> trusted_servers;
+    std::chrono::seconds alert_timeout{60};  // at most one summary per server this often
+    uint32_t events_per_mac = 10;            // reports per source MAC per interval
+    uint32_t events_total = 100;             // reports from all sources per interval
+    std::chrono::milliseconds rate_interval{1000};
+    Location where;
+    std::map<std::string, Location> port_where; // of each named port, for check_interfaces()
+};
+
 struct Config {
     std::string file;
     std::string bpffs = "/sys/fs/bpf/jalur";
@@ -123,6 +146,7 @@ struct Config {
     std::vector<Rule> rules;
     std::string default_policy; // a Policy's name, or "bypass"
     Health health;
+    DhcpGuard dhcp_guard;
 
     const Wan *wan(const std::string &name) const;
     const Policy *policy(const std::string &name) const;

@@ -30,7 +30,7 @@ Result<PinnedMaps> PinnedMaps::open(const std::string &dir)
 {
     PinnedMaps m;
     for (auto [fd, name] : {std::pair{&m.wans_, "wans"}, {&m.wan_stats_, "wan_stats"}, {&m.reasons_, "reasons"},
-                            {&m.flows_, "flows"}}) {
+                            {&m.flows_, "flows"}, {&m.dhcp_stats_, "dhcp_stats"}}) {
         auto r = open_pin(dir, name);
         if (!r)
             return r.error();
@@ -51,6 +51,11 @@ bool PinnedMaps::wan(uint32_t id, jalur_wan &out) const
 jalur_wan_stats PinnedMaps::wan_stats(uint32_t id) const
 {
     return percpu_sum<jalur_wan_stats>(wan_stats_.get(), id);
+}
+
+jalur_dhcp_stats PinnedMaps::dhcp_stats() const
+{
+    return percpu_sum<jalur_dhcp_stats>(dhcp_stats_.get(), 0);
 }
 
 uint64_t PinnedMaps::reason(uint32_t reason) const

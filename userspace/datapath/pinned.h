@@ -6,6 +6,7 @@
 #include "common/result.h"
 #include "common/unique_fd.h"
 #include "jalur/datapath.h"
+#include "jalur/dhcp_guard.h"
 
 #include <functional>
 #include <string>
@@ -19,12 +20,13 @@ public:
     bool wan(uint32_t id, jalur_wan &out) const;
     jalur_wan_stats wan_stats(uint32_t id) const; // summed over CPUs
     uint64_t reason(uint32_t reason) const;       // summed over CPUs
+    jalur_dhcp_stats dhcp_stats() const;          // summed over CPUs
     // Calls back for every flow (a snapshot walk; the table keeps changing).
     void for_each_flow(const std::function<void(const jalur_flow_key &, const jalur_flow &)> &each) const;
     uint32_t flow_capacity() const { return flow_capacity_; }
 
 private:
-    UniqueFd wans_, wan_stats_, reasons_, flows_;
+    UniqueFd wans_, wan_stats_, reasons_, flows_, dhcp_stats_;
     uint32_t flow_capacity_ = 0;
 };
 

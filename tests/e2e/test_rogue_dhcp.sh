@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Rogue DHCP: a trusted dnsmasq on the router, a rogue dnsmasq on a LAN
+# client, a real DHCP client (busybox udhcpc) on another. Alert mode reports
+# the rogue's MAC within a second; guard mode keeps every lease with the
+# trusted server; a flood of forged OFFERs yields a bounded number of events
+# and an exact count of what was suppressed.
+source "$(dirname "$0")/lib.sh"
+
+e2e_begin --isps 2 --clients 3
+C1=$(lab_ns "$LAB" c1) C2=$(lab_ns "$LAB" c2) C3=$(lab_ns "$LAB" c3)
+rogue_mac=$(ip -n "$C3" -br link show eth0 | awk '{print $3}')
+
+# dnsmasq: DHCP only (port=0), no ping check so an OFFER goes out at once
+start_dnsmasq() { # NS LABEL RANGE_FROM RANGE_TO
+  ip netns exec "$1" dnsmasq -k --conf-file=/dev/null --port=0 --no-ping --bind-interfaces \
+    --interface="$([[ $2 == trusted ]] && echo br-lan || echo eth0)" \
+    --dhcp-range="$3,$4,255.255.255.0,5m" --dhcp-leasefile="$E2E_TMP/$2.leases" \
+    --pid-file="$E2E_TMP/$2.pid" --log-facility="$E2E_TMP/$2.log" --log-dhcp &
+  wait_until 5 test -s "$E2E_TMP/$2.pid"
+}
+start_dnsmasq "$LAB_ROUTER" trusted 192.0.2.100 192.0.2.149
+start_dnsmasq "$C3" rogue 192.0.2.200 192.0.2.249
+
+# udhcpc's script only records the lease; the client's address stays as it is
+cat >"$E2E_TMP/lease.sh" <<'SH'
+#!/bin/sh
+[ "$1" = bound ] && echo "$ip $serverid" >>"$LEASES"
+exit 0
+SH
+chmod +x "$E2E_TMP/lease.sh"
+get_lease() { # one DISCOVER..ACK from c1; prints "address server"
+  : >"$E2E_TMP/lease"
+  LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 1 -A 1 \
+    -s "$E2E_TMP/lease.sh" >/dev/null 2>&1 || true
+  cat "$E2E_TMP/lease"
+}
+
+# --- alert mode: the rogue's MAC is reported within a second
+write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: alert, alert_timeout: 2s}"
+agent_start "$E2E_TMP/j.yaml"
+grep -q "rogue DHCP: inspecting lanp3 (alert)" "$E2E_TMP/agent.log" || fail "lanp3 is not inspected"
+LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 1 -A 1 \
+  -s "$E2E_TMP/lease.sh" >/dev/null 2>&1 &
+wait_until 1 grep -q "rogue DHCP server $rogue_mac (192.0.2.13) on lanp3: OFFER of 192.0.2.2" "$E2E_TMP/agent.log"
+grep -q "rogue DHCP server 02:00:00:00:00:01" "$E2E_TMP/agent.log" && fail "the router's own server was reported"
+grep "rogue DHCP server" "$E2E_TMP/agent.log" | head -1
+wait_until 10 test -s "$E2E_TMP/lease"
+
+# --- guard mode: 10 of 10 leases from the trusted server
+write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: guard, alert_timeout: 2s}"
+lab_exec "$LAB" rtr "$JALUR_BIN" reload --config "$E2E_TMP/j.yaml" >/dev/null
+wait_until 5 grep -q "rogue DHCP: inspecting lanp3 (guard)" "$E2E_TMP/agent.log"
+trusted=0
+for i in $(seq 1 10); do
+  lease=$(get_lease)
+  [[ "$lease" == "192.0.2.1"[0-4]?" 192.0.2.1" ]] && trusted=$((trusted + 1))
+  note "try $i: ${lease:-no lease}"
+done
+assert_eq "$trusted" 10 "leases from the trusted server in guard mode"
+dropped=$(lab_exec "$LAB" rtr "$JALUR_BIN" status --json --config "$E2E_TMP/j.yaml" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["rogue_dhcp"]["dropped"])')
+((dropped >= 10)) || fail "guard mode dropped only $dropped rogue messages"
+
+# --- a flood: 100,000 forged OFFERs from 50 MACs; 10 reports per MAC, 100 in
+# all per interval (the defaults), so events are bounded by the flood's length
+stats() {
+  lab_exec "$LAB" rtr "$JALUR_BIN" status --json --config "$E2E_TMP/j.yaml" |
+    python3 -c 'import json,sys; d=json.load(sys.stdin)["rogue_dhcp"]; print(d["inspected"], d["trusted"], d["events"], d["suppressed"], d["ringbuf_full"])'
+}
+_inspected_at_least() { (($(stats | cut -d" " -f1) >= $1)); }
+kill "$(cat "$E2E_TMP/rogue.pid")" # only forged messages from here on
+read -r i0 t0 e0 s0 r0 < <(stats)
+start=$(date +%s%N)
+sent=$(ip netns exec "$C2" timeout 120 python3 "$E2E_SRC/tools/lab/clients/dhcp_flood.py" eth0 100000 --macs 50)
+secs=$(( ($(date +%s%N) - start) / 1000000000 + 1 ))
+assert_eq "$sent" 100000 "forged OFFERs sent"
+wait_until 10 _inspected_at_least $((i0 + 100000))
+read -r i1 t1 e1 s1 r1 < <(stats)
+inspected=$((i1 - i0)) events=$((e1 - e0)) suppressed=$((s1 - s0)) lost=$((r1 - r0))
+note "flood of $sent in ~${secs}s: inspected $inspected, events $events, suppressed $suppressed, ring buffer full $lost"
+assert_eq "$inspected" 100000 "forged OFFERs the data path inspected"
+assert_eq "$((events + suppressed + lost))" "$((inspected - (t1 - t0)))" "every untrusted message is reported, suppressed or lost"
+assert_in_range "$events" 1 $(((secs + 1) * 100)) "events from the flood (at most 100 a second)"
+agent_stop
+echo PASS
