@@ -27,6 +27,7 @@ wans:
 policies:
   - {name: default, classifier: both-addresses-and-ports, members: [isp1, isp2]}
 health: {interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}
+dhcp_guard: {mode: alert}
 YAML
 say "config (ISP1 weighted 3, ISP2 weighted 1)"
 cat "$E2E_TMP/jalur.yaml"
@@ -67,6 +68,19 @@ lab_impair "$LAB" 1 restore
 wait_until 10 log_has "WAN isp1 up" 0
 echo "  $(grep "WAN isp1 up" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"
 split "new connections after ISP1 returned"
+
+say "rogue DHCP: a dnsmasq on client 4's port answers client 1's DHCPDISCOVER"
+C4=$(lab_ns "$LAB" c4)
+echo "  client 4 ($C4) has MAC $(ip -n "$C4" -br link show eth0 | awk '{print $3}')"
+ip netns exec "$C4" dnsmasq -k --conf-file=/dev/null --port=0 --no-ping --bind-interfaces --interface=eth0 \
+  --dhcp-range=192.0.2.200,192.0.2.249,255.255.255.0,5m --dhcp-leasefile="$E2E_TMP/rogue.leases" \
+  --pid-file="$E2E_TMP/rogue.pid" --log-facility="$E2E_TMP/rogue.log" &
+wait_until 5 test -s "$E2E_TMP/rogue.pid"
+printf '#!/bin/sh\nexit 0\n' >"$E2E_TMP/noop.sh" && chmod +x "$E2E_TMP/noop.sh"
+ip netns exec "$(lab_ns "$LAB" c1)" udhcpc -i eth0 -f -q -n -t 2 -T 1 -s "$E2E_TMP/noop.sh" >/dev/null 2>&1 || true
+wait_until 5 log_has "rogue DHCP server" 0
+echo "  $(grep "rogue DHCP server" "$E2E_TMP/agent.log" | head -1 | cut -d' ' -f3-)"
+kill "$(cat "$E2E_TMP/rogue.pid")"
 
 say "stop (SIGTERM): everything jalur added is removed"
 agent_stop
