@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Forwarding through the lab's router, the same traffic in one run,
+# alternating three ways of doing it:
+#   jalur  the agent and its XDP/tc data path, two WANs 1:1
+#   nft    the same balancing the way mwan3 and Linux ports of RouterOS PCC
+#          do it: nftables ct mark from jhash of the 4-tuple on new
+#          connections, restored to the packet mark, fwmark rules to tables
+#   plain  plain routing through one WAN: the ceiling of this path
+# Per round and way: TCP throughput (iperf3, 4 streams), small UDP packets
+# per second (iperf3, 64-byte payloads, 8 flows, unlimited rate) and new TCP
+# connections per second (2 clients, short HTTP connections). Prints a
+# Markdown table with min/median/max of the ratios jalur/nft and jalur/plain.
+#
+#   sudo bash bench/forwarding.sh [ROUNDS]        (default 3; ~40 s a round)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export JALUR_SOURCE_DIR=${JALUR_SOURCE_DIR:-$(dirname "$here")}
+source "$JALUR_SOURCE_DIR/tests/e2e/lib.sh"
+rounds=${1:-3}
+secs=3
+
+e2e_begin bench --isps 2 --clients 2
+RTR=$LAB_ROUTER
+ip netns exec "$(lab_ns "$LAB" inet)" iperf3 -s -D -B 198.51.100.10 --pidfile "$E2E_TMP/iperf3.pid"
+wait_until 5 test -s "$E2E_TMP/iperf3.pid"
+write_config "$E2E_TMP/jalur.yaml" 1 1
+
+setup() {
+  case $1 in
+  jalur) agent_start "$E2E_TMP/jalur.yaml" ;;
+  nft)
+    lab_static_routing "$LAB"
+    ip -n "$RTR" route replace default via 100.64.1.1 dev wan1 metric 50
+    ip netns exec "$RTR" nft -f - <<'NFT'
+table ip pcc {
+  chain prerouting {
+    type filter hook prerouting priority mangle; policy accept;
+    iifname "br-lan" ip daddr != 192.0.2.0/24 ct state new ct mark set jhash ip saddr . ip daddr . th sport . th dport mod 2 map { 0 : 0x100, 1 : 0x200 }
+    iifname "br-lan" meta mark set ct mark
+  }
+}
+NFT
+    ;;
+  plain) ip -n "$RTR" route replace default via 100.64.1.1 dev wan1 metric 50 ;;
+  esac
+}
+
+teardown() {
+  case $1 in
+  jalur) agent_stop ;;
+  nft)
+    ip netns exec "$RTR" nft delete table ip pcc
+    lab_static_routing_clear "$LAB"
+    ip -n "$RTR" route del default via 100.64.1.1 dev wan1 metric 50
+    ;;
+  plain) ip -n "$RTR" route del default via 100.64.1.1 dev wan1 metric 50 ;;
+  esac
+}
+
+tcp_mbps() {
+  lab_exec "$LAB" c1 iperf3 -c 198.51.100.10 -t "$secs" -P 4 -J |
+    python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))'
+}
+
+udp_pps() { # packets the server received per second
+  lab_exec "$LAB" c1 iperf3 -c 198.51.100.10 -t "$secs" -u -l 64 -b 0 -P 8 -J |
+    python3 -c '
+import json, sys
+s = json.load(sys.stdin)["end"]["sum"]
+print(round((s["packets"] - s["lost_packets"]) / s["seconds"]))'
+}
+
+conns_per_s() {
+  local t0 n
+  t0=$(date +%s%N)
+  n=$(connect_all 2 400)
+  echo $((n * 1000000000 / ($(date +%s%N) - t0)))
+}
+
+declare -A R
+for ((r = 1; r <= rounds; r++)); do
+  for way in jalur nft plain; do
+    setup "$way"
+    R[$way,tcp,$r]=$(tcp_mbps)
+    R[$way,udp,$r]=$(udp_pps)
+    R[$way,conn,$r]=$(conns_per_s)
+    teardown "$way"
+    echo "round $r $way: tcp ${R[$way,tcp,$r]} Mbit/s, udp ${R[$way,udp,$r]} pkt/s, ${R[$way,conn,$r]} conn/s" >&2
+  done
+done
+
+# min/median/max of jalur/OTHER over the rounds (each round side by side)
+ratios() { # METRIC OTHER
+  local r vals=()
+  for ((r = 1; r <= rounds; r++)); do
+    vals+=("$(python3 -c "print(${R[jalur,$1,$r]} / max(1, ${R[$2,$1,$r]}))")")
+  done
+  printf '%s\n' "${vals[@]}" | sort -g | awk '{v[NR]=$1} END {printf "%.2f / %.2f / %.2f", v[1], v[int((NR+1)/2)], v[NR]}'
+}
+medians() { # METRIC WAY
+  local r
+  for ((r = 1; r <= rounds; r++)); do echo "${R[$2,$1,$r]}"; done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+}
+
+echo "| metric | jalur | nft (mwan3/PCC way) | plain, one WAN | jalur/nft min/med/max | jalur/plain min/med/max |"
+echo "|---|---|---|---|---|---|"
+for m in tcp:Mbit/s udp:packets/s conn:connections/s; do
+  k=${m%%:*} unit=${m#*:}
+  echo "| $k ($unit) | $(medians "$k" jalur) | $(medians "$k" nft) | $(medians "$k" plain) | $(ratios "$k" nft) | $(ratios "$k" plain) |"
+done
