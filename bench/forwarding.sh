@@ -6,6 +6,8 @@
 #          do it: nftables ct mark from jhash of the 4-tuple on new
 #          connections, restored to the packet mark, fwmark rules to tables
 #   plain  plain routing through one WAN: the ceiling of this path
+#   jalur-no-dhcp  jalur without rogue DHCP inspection on the bridge ports,
+#          to show what that inspection costs
 # Per round and way: TCP throughput (iperf3, 4 streams), small UDP packets
 # per second (iperf3, 64-byte payloads, 8 flows, unlimited rate) and new TCP
 # connections per second (2 clients, short HTTP connections). Prints a
@@ -24,10 +26,12 @@ RTR=$LAB_ROUTER
 ip netns exec "$(lab_ns "$LAB" inet)" iperf3 -s -D -B 198.51.100.10 --pidfile "$E2E_TMP/iperf3.pid"
 wait_until 5 test -s "$E2E_TMP/iperf3.pid"
 write_config "$E2E_TMP/jalur.yaml" 1 1
+write_config "$E2E_TMP/nodhcp.yaml" 1 1 -- "dhcp_guard: off"
 
 setup() {
   case $1 in
   jalur) agent_start "$E2E_TMP/jalur.yaml" ;;
+  jalur-no-dhcp) agent_start "$E2E_TMP/nodhcp.yaml" ;;
   nft)
     lab_static_routing "$LAB"
     ip -n "$RTR" route replace default via 100.64.1.1 dev wan1 metric 50
@@ -47,7 +51,7 @@ NFT
 
 teardown() {
   case $1 in
-  jalur) agent_stop ;;
+  jalur | jalur-no-dhcp) agent_stop ;;
   nft)
     ip netns exec "$RTR" nft delete table ip pcc
     lab_static_routing_clear "$LAB"
@@ -79,7 +83,7 @@ conns_per_s() {
 
 declare -A R
 for ((r = 1; r <= rounds; r++)); do
-  for way in jalur nft plain; do
+  for way in jalur nft plain jalur-no-dhcp; do
     setup "$way"
     R[$way,tcp,$r]=$(tcp_mbps)
     R[$way,udp,$r]=$(udp_pps)
@@ -90,10 +94,10 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 # min/median/max of jalur/OTHER over the rounds (each round side by side)
-ratios() { # METRIC OTHER
-  local r vals=()
+ratios() { # METRIC OTHER [WAY]
+  local r vals=() way=${3:-jalur}
   for ((r = 1; r <= rounds; r++)); do
-    vals+=("$(python3 -c "print(${R[jalur,$1,$r]} / max(1, ${R[$2,$1,$r]}))")")
+    vals+=("$(python3 -c "print(${R[$way,$1,$r]} / max(1, ${R[$2,$1,$r]}))")")
   done
   printf '%s\n' "${vals[@]}" | sort -g | awk '{v[NR]=$1} END {printf "%.2f / %.2f / %.2f", v[1], v[int((NR+1)/2)], v[NR]}'
 }
@@ -102,9 +106,9 @@ medians() { # METRIC WAY
   for ((r = 1; r <= rounds; r++)); do echo "${R[$2,$1,$r]}"; done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
 }
 
-echo "| metric | jalur | nft (mwan3/PCC way) | plain, one WAN | jalur/nft min/med/max | jalur/plain min/med/max |"
-echo "|---|---|---|---|---|---|"
+echo "| metric | jalur | nft (mwan3/PCC way) | plain, one WAN | jalur without DHCP inspection | jalur/nft min/med/max | jalur/plain min/med/max | no-inspection/nft |"
+echo "|---|---|---|---|---|---|---|---|"
 for m in tcp:Mbit/s udp:packets/s conn:connections/s; do
   k=${m%%:*} unit=${m#*:}
-  echo "| $k ($unit) | $(medians "$k" jalur) | $(medians "$k" nft) | $(medians "$k" plain) | $(ratios "$k" nft) | $(ratios "$k" plain) |"
+  echo "| $k ($unit) | $(medians "$k" jalur) | $(medians "$k" nft) | $(medians "$k" plain) | $(medians "$k" jalur-no-dhcp) | $(ratios "$k" nft) | $(ratios "$k" plain) | $(ratios "$k" nft jalur-no-dhcp) |"
 done
