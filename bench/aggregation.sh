@@ -7,17 +7,11 @@
 # compares.
 #
 #   sudo bash bench/aggregation.sh [RATE_MBIT]        (default 20; ~1.5 min)
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-export JALUR_SOURCE_DIR=${JALUR_SOURCE_DIR:-$(dirname "$here")}
-source "$JALUR_SOURCE_DIR/tests/e2e/lib.sh"
+source "$(dirname "$0")/lib.sh"
 rate=${1:-20}
 secs=5
 
-e2e_begin bench --isps 4 --clients 1
-RTR=$LAB_ROUTER
-ip netns exec "$(lab_ns "$LAB" inet)" iperf3 -s -D -B 198.51.100.10 --pidfile "$E2E_TMP/iperf3.pid"
-wait_until 5 test -s "$E2E_TMP/iperf3.pid"
+bench_begin --isps 4 --clients 1
 for k in 1 2 3 4; do
   # upload leaves the router by wanK, download leaves the ISP by gw
   ip netns exec "$RTR" tc qdisc add dev "wan$k" root tbf rate "${rate}mbit" burst 32kbit latency 50ms

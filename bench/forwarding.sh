@@ -14,17 +14,11 @@
 # Markdown table with min/median/max of the ratios jalur/nft and jalur/plain.
 #
 #   sudo bash bench/forwarding.sh [ROUNDS]        (default 3; ~40 s a round)
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-export JALUR_SOURCE_DIR=${JALUR_SOURCE_DIR:-$(dirname "$here")}
-source "$JALUR_SOURCE_DIR/tests/e2e/lib.sh"
+source "$(dirname "$0")/lib.sh"
 rounds=${1:-3}
 secs=3
 
-e2e_begin bench --isps 2 --clients 2
-RTR=$LAB_ROUTER
-ip netns exec "$(lab_ns "$LAB" inet)" iperf3 -s -D -B 198.51.100.10 --pidfile "$E2E_TMP/iperf3.pid"
-wait_until 5 test -s "$E2E_TMP/iperf3.pid"
+bench_begin --isps 2 --clients 2
 write_config "$E2E_TMP/jalur.yaml" 1 1
 write_config "$E2E_TMP/nodhcp.yaml" 1 1 -- "dhcp_guard: off"
 
