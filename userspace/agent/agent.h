@@ -13,6 +13,7 @@
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
 #include "health/monitor.h"
+#include "notify/notifier.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
 
@@ -51,6 +52,9 @@ private:
     void on_netlink_event();
     Result<void> start_health();
     void on_transition(const std::string &wan, const health::Transition &t);
+    const config::Wan *best_live_wan(const config::Config &cfg) const;
+    void alert(notify::Kind kind, std::map<std::string, std::string> vars);
+    void update_alert_path();
 
     config::Config cfg_;
     RunOptions opts_;
@@ -64,6 +68,8 @@ private:
     std::optional<routing::Netlink> nl_events_;
     std::unique_ptr<routing::PolicyRouting> routing_;
     std::unique_ptr<health::Monitor> monitor_;
+    std::unique_ptr<notify::Notifier> notifier_; // null without a notify section
+    bool announced_ = false;                     // the start alert went out: a stop alert follows
     IdMap wan_ids_{JALUR_MAX_WANS};
     IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;
