@@ -247,7 +247,12 @@ Result<void> Agent::apply_routing(const config::Config &cfg)
             spdlog::warn("WAN {}: no IPv4 gateway known yet on {}", w.name, w.interface);
         wans.push_back(wr);
     }
-    const config::Wan *best = best_live_wan(cfg);
+    // With every WAN down the default stays on the best configured one: loose
+    // rp_filter drops replies from any source the main table cannot route
+    // back, and those include the probe replies that would bring a WAN back.
+    const config::Wan *best = best_wan(cfg, true);
+    if (!best)
+        best = best_wan(cfg, false);
     for (auto &wr : wans)
         wr.main_default = best && wr.name == best->name;
     return routing_->apply(wans);
@@ -255,12 +260,12 @@ Result<void> Agent::apply_routing(const config::Config &cfg)
 
 // the router's own traffic (alerts too) leaves by the best live WAN: lowest
 // tier, then highest weight, then config order
-const config::Wan *Agent::best_live_wan(const config::Config &cfg) const
+const config::Wan *Agent::best_wan(const config::Config &cfg, bool live_only) const
 {
     const config::Wan *best = nullptr;
     for (const auto &w : cfg.wans) {
         auto st = wan_states_.find(w.name);
-        if (st != wan_states_.end() && st->second == JALUR_WAN_DOWN)
+        if (live_only && st != wan_states_.end() && st->second == JALUR_WAN_DOWN)
             continue;
         if (!best || w.tier < best->tier || (w.tier == best->tier && w.weight > best->weight))
             best = &w;
@@ -272,7 +277,7 @@ void Agent::update_alert_path()
 {
     if (!notifier_)
         return;
-    const auto *best = best_live_wan(cfg_);
+    const auto *best = best_wan(cfg_, true);
     notifier_->set_path(best ? best->fwmark : 0); // 0: no WAN is up, alerts wait
 }
 

@@ -52,7 +52,7 @@ private:
     void on_netlink_event();
     Result<void> start_health();
     void on_transition(const std::string &wan, const health::Transition &t);
-    const config::Wan *best_live_wan(const config::Config &cfg) const;
+    const config::Wan *best_wan(const config::Config &cfg, bool live_only) const;
     void alert(notify::Kind kind, std::map<std::string, std::string> vars);
     void update_alert_path();
 
