@@ -149,19 +149,16 @@ class Handler(BaseHTTPRequestHandler):
             params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
         chat = params.get("chat_id")
         chat = str(chat) if chat is not None else None
-        received = time.time()
         rule = take_rule(chat)
-        status = 200
-        try:
-            if rule:
-                status = self.misbehave(rule, chat)
-                if status:
-                    return None
+        # recorded on arrival: a request told to hang is seen before it ends
+        entry = {"time": time.time(), "chat_id": chat, "status": None, "mode": rule["mode"] if rule else "ok"}
+        with lock:
+            requests.append(entry)
+        status = self.misbehave(rule, chat) if rule else 0
+        if not status:
             status = self.send_message(params, chat)
-        finally:
-            with lock:
-                requests.append({"time": received, "chat_id": chat, "status": status,
-                                 "mode": rule["mode"] if rule else "ok"})
+        with lock:
+            entry["status"] = status
         return None
 
     def misbehave(self, rule, chat):
