@@ -126,6 +126,11 @@ b = [r for r in json.load(sys.stdin) if r["chat_id"] == sys.argv[1]]
 assert [r["mode"] for r in b] == ["hang", "ok"], b' "$B" || fail "the hung request was not retried exactly once"
 note "a hanging API: timed out, retried, delivered once"
 
+# --- status: the group's alerts still wait (401); the private chat's went out
+status=$(lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" | grep '^alerts:')
+note "$status"
+[[ "$status" =~ ^alerts:\ [1-9][0-9]*\ waiting\ \(oldest.*last\ sent\ [0-9-]+ ]] || fail "status: $status"
+
 # --- stop: the stop alert goes out; the token is nowhere on disk or in the log
 agent_stop
 assert_eq "$(texts "$B" | tail -1)" "stop" "the stop alert"

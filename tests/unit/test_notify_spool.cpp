@@ -2,6 +2,7 @@
 // The alert spool: what add() wrote survives a reopen, per-chat progress
 // too; a torn or corrupt file is reported and set aside, never fatal.
 #include "notify/spool.h"
+#include "notify/status_file.h"
 
 #include <catch2/catch.hpp>
 
@@ -223,4 +224,15 @@ TEST_CASE("notify spool: an unusable directory is an error that names it")
     auto s = Spool::open(t.path, problems);
     REQUIRE_FALSE(s);
     CHECK(s.error().message.find(t.path) != std::string::npos);
+}
+
+TEST_CASE("notify status: the status file reads as one line")
+{
+    TempDir t;
+    fs::create_directories(t.path);
+    CHECK(status_summary(t.path, 1700000100).empty());
+    std::ofstream(t.path + "/status.json") << R"({"queued":3,"oldest_created_unix":1700000058,"last_success_unix":0,)"
+                                           << R"("sent":10,"failed":1,"dropped":2,"path_fwmark":256,"running":true})";
+    CHECK(status_summary(t.path, 1700000100) ==
+          "alerts: 3 waiting (oldest 42.0 s), last sent never since start, sent 10, failed 1, dropped 2");
 }
