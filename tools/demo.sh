@@ -18,6 +18,8 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 e2e_begin --isps 2 --clients 4
 say "lab $LAB: router $LAB_ROUTER, ISPs 100.64.1.1 and 100.64.2.1, server 198.51.100.10"
 
+install -m 600 /dev/null "$E2E_TMP/bot-token"
+echo "$LAB_BOT_TOKEN" >"$E2E_TMP/bot-token" # the lab's Bot API mock knows this one
 cat >"$E2E_TMP/jalur.yaml" <<YAML
 bpffs: $LAB_BPFFS/jalur
 lan: br-lan
@@ -28,6 +30,8 @@ policies:
   - {name: default, classifier: both-addresses-and-ports, members: [isp1, isp2]}
 health: {interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}
 dhcp_guard: {mode: alert}
+notify:
+  telegram: {api_base: $LAB_BOT_API, token_file: $E2E_TMP/bot-token, chats: [-1001234567890], spool: $E2E_TMP/spool}
 YAML
 say "config (ISP1 weighted 3, ISP2 weighted 1)"
 cat "$E2E_TMP/jalur.yaml"
@@ -86,4 +90,10 @@ say "stop (SIGTERM): everything jalur added is removed"
 agent_stop
 tail -1 "$E2E_TMP/agent.log"
 lab_exec "$LAB" rtr ip rule | sed 's/^/  /'
+say "Telegram: what the Bot API mock in the lab's internet received"
+lab_botapi "$LAB" GET /_messages | python3 -c '
+import json, sys, time
+for m in json.load(sys.stdin):
+    print(time.strftime("  %H:%M:%S", time.localtime(m["time"])), "chat", m["chat_id"])
+    print("    " + m["text"].replace("\n", "\n    "))'
 say "demo done"

@@ -35,8 +35,13 @@ get_lease() { # one DISCOVER..ACK from c1; prints "address server"
   cat "$E2E_TMP/lease"
 }
 
-# --- alert mode: the rogue's MAC is reported within a second
-write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: alert, alert_timeout: 2s}"
+# --- alert mode: the rogue's MAC is reported within a second, in the log and
+# to Telegram (the lab's Bot API mock)
+install -m 600 /dev/null "$E2E_TMP/token"
+echo "$LAB_BOT_TOKEN" >"$E2E_TMP/token"
+notify=("notify:" "  telegram: {api_base: $LAB_BOT_API, token_file: $E2E_TMP/token, chats: [-1001], spool: $E2E_TMP/spool}"
+  "  templates: {rogue_dhcp: 'rogue {server_mac} {server_ip} {offered} {port} {message}'}")
+write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: alert, alert_timeout: 2s}" "${notify[@]}"
 agent_start "$E2E_TMP/j.yaml"
 grep -q "rogue DHCP: inspecting lanp3 (alert)" "$E2E_TMP/agent.log" || fail "lanp3 is not inspected"
 LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 1 -A 1 \
@@ -45,9 +50,13 @@ wait_until 1 grep -q "rogue DHCP server $rogue_mac (192.0.2.13) on lanp3: OFFER 
 grep -q "rogue DHCP server 02:00:00:00:00:01" "$E2E_TMP/agent.log" && fail "the router's own server was reported"
 grep "rogue DHCP server" "$E2E_TMP/agent.log" | head -1
 wait_until 10 test -s "$E2E_TMP/lease"
+rogue_texts() { lab_botapi "$LAB" GET /_messages | python3 -c 'import json,sys; [print(m["text"]) for m in json.load(sys.stdin) if m["text"].startswith("rogue")]'; }
+telegram_has() { rogue_texts | grep -q "$1"; }
+wait_until 5 telegram_has "^rogue $rogue_mac 192.0.2.13 192.0.2.2[0-4][0-9] lanp3 OFFER"
+note "Telegram: $(rogue_texts | head -1)"
 
 # --- guard mode: 10 of 10 leases from the trusted server
-write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: guard, alert_timeout: 2s}"
+write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: guard, alert_timeout: 2s}" "${notify[@]}"
 lab_exec "$LAB" rtr "$JALUR_BIN" reload --config "$E2E_TMP/j.yaml" >/dev/null
 wait_until 5 grep -q "rogue DHCP: inspecting lanp3 (guard)" "$E2E_TMP/agent.log"
 trusted=0

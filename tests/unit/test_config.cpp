@@ -354,7 +354,7 @@ TEST_CASE("config: unknown and repeated top-level keys")
 {
     CHECK(error(kTwoIsps + "helth: {}\n") ==
           "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, log_level, fwmark_mask, "
-          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy, health, dhcp_guard)");
+          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy, health, dhcp_guard, notify)");
     CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
     // a key whose value starts on the next line: still the key's own line
     CHECK(error("lan:\n  - br-lan\nwans: [{name: a, interface: wan1}]\nlan: br-x\n") ==
@@ -781,4 +781,58 @@ TEST_CASE("config: dhcp_guard errors name their place")
     CHECK(error(kTwoIsps + "dhcp_guard: {mode: block}\n") ==
           "t.yaml:7:20: dhcp_guard.mode: expected one of off|alert|guard, got 'block'");
     CHECK(error(kTwoIsps + "dhcp_guard:\n  trusted_servers: [02:00:5e]\n").rfind("t.yaml:8:21: dhcp_guard.trusted_servers[0]: expected a MAC address", 0) == 0);
+}
+
+TEST_CASE("config: notify with every field")
+{
+    auto c = ok(kTwoIsps + R"(notify:
+  telegram:
+    api_base: http://198.51.100.10:8081/
+    token_file: /etc/jalur/bot-token
+    chats: [{id: -1001234567890, thread_id: 7}, 12345, "@jalur_alerts"]
+    spool: /var/spool/jalur
+    queue_limit: 50
+    timeout: 2s
+    disable_notification: [wan_up, agent_start]
+  templates:
+    wan_down: "<b>{wan}</b> down: {cause}"
+)");
+    REQUIRE(c.notify);
+    const auto &n = *c.notify;
+    CHECK(n.api_base == "http://198.51.100.10:8081");
+    CHECK(n.token_file == "/etc/jalur/bot-token");
+    CHECK(n.token_where.str() == "t.yaml:10:17");
+    REQUIRE(n.chats.size() == 3);
+    CHECK(n.chats[0].id == "-1001234567890");
+    CHECK(n.chats[0].thread_id == 7);
+    CHECK(n.chats[1].id == "12345");
+    CHECK_FALSE(n.chats[1].thread_id);
+    CHECK(n.chats[2].id == "@jalur_alerts");
+    CHECK(n.spool == "/var/spool/jalur");
+    CHECK(n.queue_limit == 50);
+    CHECK(n.timeout == std::chrono::seconds(2));
+    CHECK(n.disable_notification == std::vector<std::string>{"wan_up", "agent_start"});
+    CHECK(n.templates.at("wan_down") == "<b>{wan}</b> down: {cause}");
+    CHECK_FALSE(ok(kTwoIsps).notify);
+}
+
+TEST_CASE("config: notify errors name their place")
+{
+    CHECK(error(kTwoIsps + "notify:\n  telegram: {chats: [1]}\n") ==
+          "t.yaml:8:13: notify.telegram: missing key 'token_file' or 'token_env' (where the bot token is; never the "
+          "token itself)");
+    CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, token_file: /t, chats: [1]}\n") ==
+          "t.yaml:8:25: notify.telegram.token_env: give token_file or token_env, not both");
+    CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1, -12ab]}\n") ==
+          "t.yaml:8:39: notify.telegram.chats[1]: expected a chat id (an integer, negative for a group) or a "
+          "channel's @username, got '-12ab'");
+    CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], disable_notification: [wan_sad]}\n") ==
+          "t.yaml:8:63: notify.telegram.disable_notification[0]: expected one of wan_down, wan_degraded, wan_up, "
+          "rogue_dhcp, agent_start, agent_stop, got 'wan_sad'");
+    CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1]}\n  templates:\n    wan_up: \"{wan} "
+                           "{offered}\"\n") ==
+          "t.yaml:10:13: notify.templates.wan_up: unknown variable {offered} (a wan_up template knows: host, time, "
+          "wan, interface, cause, down_for, state)");
+    CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], api_base: ftp://x}\n") ==
+          "t.yaml:8:50: notify.telegram.api_base: expected an http:// or https:// URL, got 'ftp://x'");
 }

@@ -6,7 +6,8 @@
 #                                  wanK 100.64.K.2 ──────────── gw 100.64.K.1
 #                                                               up 100.100.K.1 ─────── ispK 100.100.K.2
 #                                                                                      lo 198.51.100.10, 203.0.113.10,
-#                                                                                         2001:db8:ff::10 (servers)
+#                                                                                         2001:db8:ff::10 (servers;
+#                                                                                         Bot API mock on :8081)
 # IPv6 alongside: LAN 2001:db8:1::/64, WAN K 2001:db8:10K::/64, uplink K
 # 2001:db8:20K::/64. The router masquerades on every WAN; the ISPs do not
 # NAT, so the internet sees the router's WAN address as the source: that is
@@ -33,6 +34,10 @@ LAB_FWMARK_MASK=0xff00
 LAB_SERVER=198.51.100.10
 LAB_SERVER_ALT=203.0.113.10
 LAB_SERVER6=2001:db8:ff::10
+# The Telegram Bot API mock (servers/botapi.py) on the internet's server
+# address; the token is the lab's own, not a secret
+LAB_BOT_API=http://198.51.100.10:8081
+LAB_BOT_TOKEN=123456789:LAB-jalur-lab-token-not-a-secret
 
 # ---------------------------------------------------------------- names
 
@@ -144,6 +149,8 @@ lab_info() {
   _lab_kv LAB_SERVER_ALT "$LAB_SERVER_ALT"
   _lab_kv LAB_SERVER6 "$LAB_SERVER6"
   _lab_kv LAB_FWMARK_MASK "$LAB_FWMARK_MASK"
+  _lab_kv LAB_BOT_API "$LAB_BOT_API"
+  _lab_kv LAB_BOT_TOKEN "$LAB_BOT_TOKEN"
   for ((k = 1; k <= _LAB_ISPS; k++)); do
     _lab_kv "LAB_ISP$k" "$n-isp$k"
     _lab_kv "LAB_WAN${k}_IF" "wan$k"
@@ -323,9 +330,22 @@ _lab_build_servers() { # NAME
   _lab_start_server "$1" whoami whoami.py :: 80
   _lab_start_server "$1" echo echo.py :: 7
   _lab_start_server "$1" dns dns.py 53
+  _lab_start_server "$1" botapi botapi.py :: 8081 "$LAB_BOT_TOKEN" "$(lab_dir "$1")/log/botapi-messages.jsonl"
   _lab_await_server "$1" whoami 80 tcp
   _lab_await_server "$1" echo 7 tcp
   _lab_await_server "$1" dns 53 udp
+  _lab_await_server "$1" botapi 8081 tcp
+}
+
+# lab_botapi NAME GET|POST PATH [JSON]: talk to the Bot API mock from inside
+# the internet (not through the router): /_messages, /_requests, /_mode, /_reset
+lab_botapi() {
+  local n=$1 method=$2 path=$3 body=${4:-'{}'}
+  if [[ $method == POST ]]; then
+    lab_exec "$n" inet curl -sf -m 5 -X POST -H 'Content-Type: application/json' -d "$body" "$LAB_BOT_API$path"
+  else
+    lab_exec "$n" inet curl -sf -m 5 "$LAB_BOT_API$path"
+  fi
 }
 
 _lab_cmd_up() { # NAME [--isps N] [--clients M]

@@ -3,6 +3,7 @@
 
 #include "common/bridge.h"
 #include "config/parse.h"
+#include "notify/templates.h"
 
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -63,6 +64,13 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (!loop)
         return loop.error();
     a->loop_.emplace(std::move(loop).value());
+    // before the host is touched: a token that cannot be read stops the start
+    if (a->cfg_.notify) {
+        auto n = notify::Notifier::start(*a->cfg_.notify);
+        if (!n)
+            return n.error();
+        a->notifier_ = std::move(n).value();
+    }
 
     auto nl = routing::Netlink::open();
     if (!nl)
@@ -109,6 +117,12 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     spdlog::info("jalur running: {} WAN(s), {} polic{}, {} rule(s), pins in {}", a->cfg_.wans.size(),
                  a->cfg_.policies.size(), a->cfg_.policies.size() == 1 ? "y" : "ies", a->cfg_.rules.size(),
                  a->cfg_.bpffs);
+    a->update_alert_path();
+    std::string wans;
+    for (const auto &w : a->cfg_.wans)
+        wans += (wans.empty() ? "" : ", ") + w.name + " (" + w.interface + ")";
+    a->alert(notify::Kind::AgentStart, {{"version", JALUR_VERSION}, {"wans", wans}});
+    a->announced_ = true;
     return a;
 }
 
@@ -240,19 +254,46 @@ Result<void> Agent::apply_routing(const config::Config &cfg)
             spdlog::warn("WAN {}: no IPv4 gateway known yet on {}", w.name, w.interface);
         wans.push_back(wr);
     }
-    // the router's own traffic leaves by the best live WAN: lowest tier,
-    // then highest weight, then config order
+    // With every WAN down the default stays on the best configured one: loose
+    // rp_filter drops replies from any source the main table cannot route
+    // back, and those include the probe replies that would bring a WAN back.
+    const config::Wan *best = best_wan(cfg, true);
+    if (!best)
+        best = best_wan(cfg, false);
+    for (auto &wr : wans)
+        wr.main_default = best && wr.name == best->name;
+    return routing_->apply(wans);
+}
+
+// the router's own traffic (alerts too) leaves by the best live WAN: lowest
+// tier, then highest weight, then config order
+const config::Wan *Agent::best_wan(const config::Config &cfg, bool live_only) const
+{
     const config::Wan *best = nullptr;
     for (const auto &w : cfg.wans) {
         auto st = wan_states_.find(w.name);
-        if (st != wan_states_.end() && st->second == JALUR_WAN_DOWN)
+        if (live_only && st != wan_states_.end() && st->second == JALUR_WAN_DOWN)
             continue;
         if (!best || w.tier < best->tier || (w.tier == best->tier && w.weight > best->weight))
             best = &w;
     }
-    for (auto &wr : wans)
-        wr.main_default = best && wr.name == best->name;
-    return routing_->apply(wans);
+    return best;
+}
+
+void Agent::update_alert_path()
+{
+    if (!notifier_)
+        return;
+    const auto *best = best_wan(cfg_, true);
+    notifier_->set_path(best ? best->fwmark : 0); // 0: no WAN is up, alerts wait
+}
+
+void Agent::alert(notify::Kind kind, std::map<std::string, std::string> vars)
+{
+    if (!notifier_)
+        return;
+    if (auto r = notifier_->raise(notify::Alert{kind, std::move(vars), 0}); !r)
+        spdlog::warn("{}", r.error().message);
 }
 
 Result<void> Agent::attach(const config::Config &cfg)
@@ -361,11 +402,32 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
         spdlog::error("WAN {}: publishing the new state failed: {}", wan, r.error().message);
     if (auto r = apply_routing(cfg_); !r)
         spdlog::warn("routing: {}", r.error().message);
+
+    update_alert_path();
+    std::map<std::string, std::string> vars{{"wan", wan}, {"cause", t.cause}, {"state", health::state_name(t.to)}};
+    if (const auto *w = cfg_.wan(wan))
+        vars["interface"] = w->interface;
+    if (t.from == health::State::Down)
+        vars["down_for"] = notify::human_duration(std::chrono::duration<double>(t.was_down).count());
+    else if (t.to == health::State::Up)
+        vars["down_for"] = "not down (it was degraded)";
+    alert(t.to == health::State::Down       ? notify::Kind::WanDown
+          : t.to == health::State::Degraded ? notify::Kind::WanDegraded
+                                            : notify::Kind::WanUp,
+          std::move(vars));
 }
 
-void Agent::on_rogue_dhcp(const dhcp::RogueAlert &alert)
+void Agent::on_rogue_dhcp(const dhcp::RogueAlert &rogue)
 {
-    (void)alert; // logged by RogueWatch; notifications hook in here
+    auto vars = rogue.fields; // the template ignores the fields it does not name
+    std::string what = vars["message"];
+    if (vars["dropped"] == "yes")
+        what += ", dropped (guard mode)";
+    if (!rogue.first)
+        what += ", " + std::to_string(rogue.total) + " since first seen";
+    vars["message"] = what;
+    vars["count"] = std::to_string(rogue.count);
+    alert(notify::Kind::RogueDhcp, std::move(vars));
 }
 
 void Agent::on_netlink_event()
@@ -418,6 +480,7 @@ Result<void> Agent::reload(const config::Config &next)
     if (auto r = rogue_->apply(next); !r)
         return r;
     cfg_ = next;
+    update_alert_path(); // the notify section itself takes effect on restart
     spdlog::info("reloaded {}: {} WAN(s), {} polic{}, {} rule(s)", cfg_.file, cfg_.wans.size(), cfg_.policies.size(),
                  cfg_.policies.size() == 1 ? "y" : "ies", cfg_.rules.size());
     return {};
@@ -449,6 +512,14 @@ Result<void> Agent::run()
 
 Agent::~Agent()
 {
+    // while routing is still in place: the stop alert needs a WAN
+    if (notifier_ && announced_) {
+        alert(notify::Kind::AgentStop, {{"version", JALUR_VERSION}});
+        if (!notifier_->flush(std::chrono::seconds(3)))
+            spdlog::info("alerts: {} waiting in the spool; they go out after the next start",
+                         notifier_->stats().queued);
+    }
+    notifier_.reset();
     if (opts_.keep_datapath) {
         if (rogue_)
             rogue_->release();

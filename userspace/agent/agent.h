@@ -14,6 +14,7 @@
 #include "datapath/datapath.h"
 #include "dhcp/rogue_watch.h"
 #include "health/monitor.h"
+#include "notify/notifier.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
 
@@ -53,6 +54,9 @@ private:
     Result<void> start_health();
     void on_transition(const std::string &wan, const health::Transition &t);
     void on_rogue_dhcp(const dhcp::RogueAlert &alert);
+    const config::Wan *best_wan(const config::Config &cfg, bool live_only) const;
+    void alert(notify::Kind kind, std::map<std::string, std::string> vars);
+    void update_alert_path();
 
     config::Config cfg_;
     RunOptions opts_;
@@ -67,6 +71,8 @@ private:
     std::unique_ptr<routing::PolicyRouting> routing_;
     std::unique_ptr<health::Monitor> monitor_;
     std::unique_ptr<dhcp::RogueWatch> rogue_;
+    std::unique_ptr<notify::Notifier> notifier_; // null without a notify section
+    bool announced_ = false;                     // the start alert went out: a stop alert follows
     IdMap wan_ids_{JALUR_MAX_WANS};
     IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;

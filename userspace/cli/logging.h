@@ -24,12 +24,12 @@ inline int libbpf_to_spdlog(enum libbpf_print_level level, const char *fmt, va_l
     return 0;
 }
 
-// Plain lines on stderr, no colours: journald adds its own timestamps, but
+// Plain lines on stderr, no colours (thread-safe: the alert worker logs too): journald adds its own timestamps, but
 // the lab and tests read them too, so keep ours (milliseconds matter there).
 inline void setup_logging(const std::string &level)
 {
     if (!spdlog::get("jalur"))
-        spdlog::set_default_logger(spdlog::stderr_logger_st("jalur"));
+        spdlog::set_default_logger(spdlog::stderr_logger_mt("jalur"));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
     spdlog::set_level(spdlog::level::from_str(level));
     libbpf_set_print(libbpf_to_spdlog);

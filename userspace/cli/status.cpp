@@ -7,12 +7,14 @@
 #include "common/prefix.h"
 #include "config/parse.h"
 #include "datapath/pinned.h"
+#include "notify/status_file.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -158,10 +160,14 @@ void add_status(CLI::App &app)
         auto cfg = load_config_or_exit(config_path, false);
         auto maps = open_or_exit(cfg.bpffs);
         auto wans = wan_views(cfg, maps);
-        if (json)
+        if (json) {
             print_json(wans, maps);
-        else
+        } else {
             print_table(wans, maps);
+            if (cfg.notify)
+                if (auto a = notify::status_summary(cfg.notify->spool, std::time(nullptr)); !a.empty())
+                    std::printf("%s\n", a.c_str());
+        }
     });
 }
 

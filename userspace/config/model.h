@@ -133,6 +133,27 @@ struct DhcpGuard {
     std::map<std::string, Location> port_where; // of each named port, for check_interfaces()
 };
 
+// Alerts (issue 7): Telegram through a durable spool; see notify/notifier.h.
+struct NotifyChat {
+    std::string id;                   // "-1001234567890", "12345" or "@channel"
+    std::optional<int64_t> thread_id; // a forum topic
+    Location where;
+};
+
+struct Notify {
+    std::string api_base = "https://api.telegram.org"; // or a self-hosted Bot API server
+    std::string token_file;                             // exactly one of token_file and token_env
+    std::string token_env;
+    Location token_where;
+    std::vector<NotifyChat> chats;
+    std::string spool = "/var/lib/jalur/alerts";
+    uint32_t queue_limit = 1000;
+    std::chrono::milliseconds timeout{10000};      // one API call
+    std::vector<std::string> disable_notification; // kind names sent silently
+    std::map<std::string, std::string> templates;  // kind name -> Telegram HTML with {variables}
+    Location where;
+};
+
 struct Config {
     std::string file;
     std::string bpffs = "/sys/fs/bpf/jalur";
@@ -147,6 +168,7 @@ struct Config {
     std::string default_policy; // a Policy's name, or "bypass"
     Health health;
     DhcpGuard dhcp_guard;
+    std::optional<Notify> notify; // absent: no alerts
 
     const Wan *wan(const std::string &name) const;
     const Policy *policy(const std::string &name) const;

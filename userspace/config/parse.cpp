@@ -37,6 +37,7 @@ constexpr Section kSections[] = {
     {"default_policy", parse_default_policy},
     {"health", parse_health},
     {"dhcp_guard", parse_dhcp_guard},
+    {"notify", parse_notify},
 };
 
 std::string syntax_error(const std::string &file, const std::string &text, const YAML::Exception &e)

@@ -40,5 +40,7 @@ void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg);
 
 // section_dhcp_guard.cpp: needs lan (trusted ports are LAN-side)
 void parse_dhcp_guard(Diagnostics &d, const SectionInput &in, Config &cfg);
+// section_notify.cpp: alerts; needs nothing
+void parse_notify(Diagnostics &d, const SectionInput &in, Config &cfg);
 
 } // namespace jalur::config

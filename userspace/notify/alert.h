@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// What the rest of the agent hands to the notifier: a kind of event and its
+// facts as template variables.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace jalur::notify {
+
+enum class Kind { WanDown, WanDegraded, WanUp, RogueDhcp, AgentStart, AgentStop };
+
+struct Alert {
+    Kind kind;
+    std::map<std::string, std::string> vars; // template variables; values are untrusted text, escaped when rendered
+    int64_t time_unix = 0;                   // when it happened
+};
+
+} // namespace jalur::notify
