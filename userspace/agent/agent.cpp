@@ -97,7 +97,10 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     Agent *self = a.get();
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
+    a->publish_board(a->cfg_);
     if (auto r = a->start_health(); !r)
+        return r.error();
+    if (auto r = a->start_metrics(); !r)
         return r.error();
     spdlog::info("jalur running: {} WAN(s), {} polic{}, {} rule(s), pins in {}", a->cfg_.wans.size(),
                  a->cfg_.policies.size(), a->cfg_.policies.size() == 1 ? "y" : "ies", a->cfg_.rules.size(),
@@ -327,7 +330,76 @@ Result<void> Agent::start_health()
         if (auto r = monitor_->add(spec); !r)
             return r;
     }
+    monitor_->on_round([this](const std::string &wan, const health::Round &r) { on_round(wan, r); });
     return monitor_->start();
+}
+
+void Agent::publish_board(const config::Config &cfg)
+{
+    auto now = metrics::WallClock::now();
+    board_.edit([&](metrics::Board &b) {
+        if (b.started_at == metrics::WallClock::time_point{})
+            b.started_at = b.loop_tick = now;
+        b.config_file = cfg.file;
+        b.policies = cfg.policies.size();
+        b.rules = cfg.rules.size();
+        std::vector<metrics::WanView> wans;
+        for (const auto &w : cfg.wans) {
+            metrics::WanView v;
+            if (auto *old = b.wan(w.name))
+                v = *old; // a reload keeps a WAN's health and history
+            else
+                v.since = now;
+            v.name = w.name;
+            v.interface = w.interface;
+            v.tier = w.tier;
+            v.weight = w.weight;
+            wans.push_back(std::move(v));
+        }
+        b.wans = std::move(wans);
+    });
+}
+
+Result<void> Agent::start_metrics()
+{
+    if (!cfg_.metrics.enabled) {
+        exporter_.reset();
+        return {};
+    }
+    // the heartbeat /healthz judges the event loop by
+    auto beat = loop_->every(std::chrono::seconds(1), [this] {
+        board_.edit([](metrics::Board &b) { b.loop_tick = metrics::WallClock::now(); });
+    });
+    if (!beat)
+        return beat.error();
+    auto e = metrics::Exporter::start(cfg_.metrics, cfg_.bpffs, board_);
+    if (!e) {
+        loop_->cancel(beat.value());
+        return e.error();
+    }
+    exporter_ = std::move(e).value();
+    metrics_heartbeat_ = beat.value();
+    return {};
+}
+
+void Agent::on_round(const std::string &wan, const health::Round &r)
+{
+    const auto *h = monitor_ ? monitor_->health(wan) : nullptr;
+    board_.edit([&](metrics::Board &b) {
+        auto *v = b.wan(wan);
+        if (!v)
+            return;
+        v->probes_sent += r.sent;
+        v->probes_answered += r.answered;
+        if (r.answered)
+            v->rtt.observe(std::chrono::duration<double>(r.rtt).count());
+        if (h) {
+            v->loss_percent = h->loss_percent();
+            if (auto rtt = h->mean_rtt())
+                v->mean_rtt_seconds = std::chrono::duration<double>(*rtt).count();
+            v->last_failure = h->last_failure();
+        }
+    });
 }
 
 void Agent::on_transition(const std::string &wan, const health::Transition &t)
@@ -341,6 +413,15 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
                      t.cause);
     else
         spdlog::info("WAN {} up again, no longer degraded: {}", wan, t.cause);
+    board_.edit([&](metrics::Board &b) {
+        if (auto *v = b.wan(wan)) {
+            v->state = health::state_name(t.to);
+            v->since = metrics::WallClock::now();
+            v->transitions[v->state]++;
+            if (t.to != health::State::Up)
+                v->last_failure = t.cause;
+        }
+    });
     wan_states_[wan] = t.to == health::State::Up         ? JALUR_WAN_UP
                        : t.to == health::State::Degraded ? JALUR_WAN_DEGRADED
                                                          : JALUR_WAN_DOWN;
@@ -397,7 +478,19 @@ Result<void> Agent::reload(const config::Config &next)
         return r;
     if (auto r = attach(next); !r)
         return r;
+    bool metrics_changed = next.metrics.enabled != cfg_.metrics.enabled ||
+                           next.metrics.address != cfg_.metrics.address || next.metrics.port != cfg_.metrics.port ||
+                           next.metrics.flow_count_interval != cfg_.metrics.flow_count_interval;
     cfg_ = next;
+    publish_board(cfg_);
+    if (metrics_changed) {
+        exporter_.reset();
+        if (metrics_heartbeat_ >= 0)
+            loop_->cancel(metrics_heartbeat_);
+        metrics_heartbeat_ = -1;
+        if (auto r = start_metrics(); !r)
+            spdlog::error("metrics endpoint: {}", r.error().message);
+    }
     spdlog::info("reloaded {}: {} WAN(s), {} polic{}, {} rule(s)", cfg_.file, cfg_.wans.size(), cfg_.policies.size(),
                  cfg_.policies.size() == 1 ? "y" : "ies", cfg_.rules.size());
     return {};
@@ -429,6 +522,7 @@ Result<void> Agent::run()
 
 Agent::~Agent()
 {
+    exporter_.reset(); // its threads read the pins: stop them before anything goes
     if (opts_.keep_datapath) {
         for (auto &x : xdp_)
             x.release();

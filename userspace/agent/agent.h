@@ -13,6 +13,8 @@
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
 #include "health/monitor.h"
+#include "metrics/exporter.h"
+#include "metrics/state_board.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
 
@@ -51,6 +53,10 @@ private:
     void on_netlink_event();
     Result<void> start_health();
     void on_transition(const std::string &wan, const health::Transition &t);
+    void on_round(const std::string &wan, const health::Round &r);
+    // metrics: the board the HTTP endpoint reads, and the endpoint itself
+    void publish_board(const config::Config &cfg);
+    Result<void> start_metrics();
 
     config::Config cfg_;
     RunOptions opts_;
@@ -68,6 +74,9 @@ private:
     IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;
     bool local_nets_dirty_ = false;
+    metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
+    std::unique_ptr<metrics::Exporter> exporter_;
+    int metrics_heartbeat_ = -1; // timer id
 };
 
 } // namespace jalur::agent

@@ -36,6 +36,7 @@ constexpr Section kSections[] = {
     {"rules", parse_rules},
     {"default_policy", parse_default_policy},
     {"health", parse_health},
+    {"metrics", parse_metrics},
 };
 
 std::string syntax_error(const std::string &file, const std::string &text, const YAML::Exception &e)

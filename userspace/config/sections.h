@@ -38,4 +38,7 @@ void parse_rules(Diagnostics &d, const SectionInput &in, Config &cfg);
 // section_health.cpp: needs nothing; targets are checked per WAN at run time
 void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg);
 
+// section_metrics.cpp: needs nothing
+void parse_metrics(Diagnostics &d, const SectionInput &in, Config &cfg);
+
 } // namespace jalur::config
