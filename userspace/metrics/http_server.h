@@ -34,9 +34,12 @@ struct Handlers {
 };
 
 struct ServerLimits {
-    unsigned threads = 4;  // workers; a scrape takes well under a millisecond
-    unsigned queue = 64;   // accepted connections waiting for a worker; beyond, the kernel's backlog waits
-    std::chrono::seconds io_timeout{2}; // per read and write: a stalled client holds a worker this long at most
+    // Workers. A scrape takes well under a millisecond; what occupies a
+    // worker is a client that connects and then waits (or sends nothing),
+    // for up to io_timeout: 8 of them bound that.
+    unsigned threads = 8;
+    unsigned queue = 64; // accepted connections waiting for a worker; beyond, the kernel's backlog waits
+    std::chrono::seconds io_timeout{1}; // per read and write, and idle keep-alive: local clients are quick
     unsigned keep_alive_requests = 10;
 };
 
