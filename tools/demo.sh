@@ -51,6 +51,9 @@ echo "  the server saw ISP1's address $a times ($((a * 100 / (a + b)))%), ISP2's
 
 say "jalur status"
 lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml"
+say "metrics: a few live lines of http://127.0.0.1:9464/metrics (in the router's namespace)"
+lab_exec "$LAB" rtr curl -s -m 5 http://127.0.0.1:9464/metrics |
+  grep -E '^jalur_(wan_up|wan_(tx|rx)_bytes_total|wan_new_flows_total|flows_active|probe_rtt_seconds_count)' | sed 's/^/  /'
 say "jalur flows --port 80 (first 5)"
 lab_exec "$LAB" rtr "$JALUR_BIN" flows --config "$E2E_TMP/jalur.yaml" --port 80 | sed -n 1,6p
 
@@ -68,6 +71,8 @@ t0=$(date +%s%N)
 wait_until 10 log_has "WAN isp1 down" 0
 echo "  detected in $((($(date +%s%N) - t0) / 1000000)) ms: $(grep "WAN isp1 down" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"
 split "new connections during the outage"
+echo "  metrics: $(lab_exec "$LAB" rtr curl -s -m 5 http://127.0.0.1:9464/metrics |
+  grep -E '^jalur_wan_(up|transitions_total\{wan="isp1",to="down"\})' | tr '\n' ' ')"
 lab_impair "$LAB" 1 restore
 wait_until 10 log_has "WAN isp1 up" 0
 echo "  $(grep "WAN isp1 up" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"

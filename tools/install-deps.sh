@@ -11,7 +11,21 @@ packages=(
   libmnl-dev linux-libc-dev
   # the lab, the demo and the e2e tests
   iproute2 iputils-ping nftables dnsmasq-base udhcpc python3 curl socat ncat iperf3 ethtool
+  # the metrics e2e test: promtool and a real Prometheus server (run only inside the lab)
+  prometheus
 )
+
+# Debian's prometheus package starts a server on every interface at install
+# and at boot: the tests want only the binaries. policy-rc.d (Debian's way)
+# keeps the install from starting it; it is disabled for boot below.
+policy_rc=/usr/sbin/policy-rc.d
+own_policy_rc=0
+if [[ ! -e $policy_rc ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy_rc"
+  chmod +x "$policy_rc"
+  own_policy_rc=1
+fi
+trap '((own_policy_rc)) && rm -f "$policy_rc"' EXIT
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,5 +35,8 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+  systemctl disable --now prometheus.service >/dev/null 2>&1 || true
 fi
 echo "jalur dependencies: all installed"

@@ -43,6 +43,11 @@ assert_fails() {
 }
 
 E2E_LABS=()
+E2E_CLEANUPS=()
+
+# e2e_cleanup CMD: runs CMD (with eval) at exit, before the labs go down;
+# for what a test starts itself (a Prometheus server, a capture)
+e2e_cleanup() { E2E_CLEANUPS+=("$1"); }
 
 # e2e_begin [PREFIX] [lab_up options]: a lab with a unique name ($LAB, its
 # variables loaded, see lab_info) and a temp dir ($E2E_TMP), both removed on
@@ -74,7 +79,8 @@ e2e_new_lab() {
 }
 
 e2e_end() {
-  local rc=$? lab
+  local rc=$? lab cmd
+  for cmd in "${E2E_CLEANUPS[@]}"; do eval "$cmd" || true; done
   agent_stop 2>/dev/null || true
   if ((rc != 0)) && [[ -n "${E2E_TMP:-}" && -f "$E2E_TMP/agent.log" ]]; then
     echo "--- agent log (last 30 lines)" >&2

@@ -54,6 +54,8 @@ rogue_texts() { lab_botapi "$LAB" GET /_messages | python3 -c 'import json,sys; 
 telegram_has() { rogue_texts | grep -q "$1"; }
 wait_until 5 telegram_has "^rogue $rogue_mac 192.0.2.13 192.0.2.2[0-4][0-9] lanp3 OFFER"
 note "Telegram: $(rogue_texts | head -1)"
+metrics_have() { lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/metrics | grep -qF "$1"; }
+wait_until 3 metrics_have "jalur_dhcp_rogue_events_total{server_mac=\"$rogue_mac\",port=\"lanp3\"}"
 
 # --- guard mode: 10 of 10 leases from the trusted server
 write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: guard, alert_timeout: 2s}" "${notify[@]}"

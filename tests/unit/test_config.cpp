@@ -354,7 +354,7 @@ TEST_CASE("config: unknown and repeated top-level keys")
 {
     CHECK(error(kTwoIsps + "helth: {}\n") ==
           "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, log_level, fwmark_mask, "
-          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy, health, dhcp_guard, notify)");
+          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy, health, dhcp_guard, notify, metrics)");
     CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
     // a key whose value starts on the next line: still the key's own line
     CHECK(error("lan:\n  - br-lan\nwans: [{name: a, interface: wan1}]\nlan: br-x\n") ==

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "agent/agent.h"
 
+#include "agent/board_sections.h"
+
 #include "common/bridge.h"
 #include "config/parse.h"
 #include "notify/templates.h"
@@ -64,6 +66,12 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (!loop)
         return loop.error();
     a->loop_.emplace(std::move(loop).value());
+    // Blocked here, before any thread starts (notifier, metrics), so every
+    // thread inherits the mask and the signalfd alone receives them: a
+    // thread without the mask would take SIGHUP's default action, exit.
+    Agent *self = a.get();
+    if (auto r = a->loop_->on_signals({SIGTERM, SIGINT, SIGHUP}, [self](int sig) { self->on_signal(sig); }); !r)
+        return r.error();
     // before the host is touched: a token that cannot be read stops the start
     if (a->cfg_.notify) {
         auto n = notify::Notifier::start(*a->cfg_.notify);
@@ -103,9 +111,9 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
         return pid.error();
     a->pid_file_.emplace(std::move(pid).value());
 
-    Agent *self = a.get();
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
+    a->publish_board(a->cfg_);
     if (auto r = a->start_health(); !r)
         return r.error();
     auto rogue = dhcp::RogueWatch::start(*a->loop_, *a->dp_, a->cfg_, [self](const dhcp::RogueAlert &alert) {
@@ -114,6 +122,8 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (!rogue)
         return rogue.error();
     a->rogue_ = std::move(rogue).value();
+    if (auto r = a->start_metrics(); !r)
+        return r.error();
     spdlog::info("jalur running: {} WAN(s), {} polic{}, {} rule(s), pins in {}", a->cfg_.wans.size(),
                  a->cfg_.policies.size(), a->cfg_.policies.size() == 1 ? "y" : "ies", a->cfg_.rules.size(),
                  a->cfg_.bpffs);
@@ -381,7 +391,85 @@ Result<void> Agent::start_health()
         if (auto r = monitor_->add(spec); !r)
             return r;
     }
+    monitor_->on_round([this](const std::string &wan, const health::Round &r) { on_round(wan, r); });
     return monitor_->start();
+}
+
+void Agent::publish_board(const config::Config &cfg)
+{
+    auto now = metrics::WallClock::now();
+    board_.edit([&](metrics::Board &b) {
+        if (b.started_at == metrics::WallClock::time_point{})
+            b.started_at = b.loop_tick = now;
+        b.config_file = cfg.file;
+        b.policies = cfg.policies.size();
+        b.rules = cfg.rules.size();
+        std::vector<metrics::WanView> wans;
+        for (const auto &w : cfg.wans) {
+            metrics::WanView v;
+            if (auto *old = b.wan(w.name))
+                v = *old; // a reload keeps a WAN's health and history
+            else
+                v.since = now;
+            v.name = w.name;
+            v.interface = w.interface;
+            v.tier = w.tier;
+            v.weight = w.weight;
+            wans.push_back(std::move(v));
+        }
+        b.wans = std::move(wans);
+    });
+}
+
+Result<void> Agent::start_metrics()
+{
+    if (!cfg_.metrics.enabled) {
+        exporter_.reset();
+        return {};
+    }
+    // the heartbeat /healthz judges the event loop by
+    auto beat = loop_->every(std::chrono::seconds(1), [this] {
+        board_.edit([](metrics::Board &b) { b.loop_tick = metrics::WallClock::now(); });
+        publish_sections();
+    });
+    if (!beat)
+        return beat.error();
+    auto e = metrics::Exporter::start(cfg_.metrics, cfg_.bpffs, board_);
+    if (!e) {
+        loop_->cancel(beat.value());
+        return e.error();
+    }
+    exporter_ = std::move(e).value();
+    metrics_heartbeat_ = beat.value();
+    return {};
+}
+
+void Agent::publish_sections()
+{
+    if (rogue_)
+        board_.set_section("rogue_dhcp_servers", rogue_servers_section(rogue_->alerts()));
+    if (notifier_)
+        board_.set_section("notify", notify_section(notifier_->stats()));
+}
+
+void Agent::on_round(const std::string &wan, const health::Round &r)
+{
+    const auto *h = monitor_ ? monitor_->health(wan) : nullptr;
+    board_.edit([&](metrics::Board &b) {
+        auto *v = b.wan(wan);
+        if (!v)
+            return;
+        v->probes_sent += r.sent;
+        v->probes_answered += r.answered;
+        if (r.answered)
+            v->rtt.observe(std::chrono::duration<double>(r.rtt).count());
+        if (h) {
+            v->loss_percent = h->loss_percent();
+            if (auto rtt = h->mean_rtt())
+                v->mean_rtt_seconds = std::chrono::duration<double>(*rtt).count();
+            v->last_failure = h->last_failure();
+        }
+    });
 }
 
 void Agent::on_transition(const std::string &wan, const health::Transition &t)
@@ -395,6 +483,15 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
                      t.cause);
     else
         spdlog::info("WAN {} up again, no longer degraded: {}", wan, t.cause);
+    board_.edit([&](metrics::Board &b) {
+        if (auto *v = b.wan(wan)) {
+            v->state = health::state_name(t.to);
+            v->since = metrics::WallClock::now();
+            v->transitions[v->state]++;
+            if (t.to != health::State::Up)
+                v->last_failure = t.cause;
+        }
+    });
     wan_states_[wan] = t.to == health::State::Up         ? JALUR_WAN_UP
                        : t.to == health::State::Degraded ? JALUR_WAN_DEGRADED
                                                          : JALUR_WAN_DOWN;
@@ -477,38 +574,47 @@ Result<void> Agent::reload(const config::Config &next)
         return r;
     if (auto r = attach(next); !r)
         return r;
+    bool metrics_changed = next.metrics.enabled != cfg_.metrics.enabled ||
+                           next.metrics.address != cfg_.metrics.address || next.metrics.port != cfg_.metrics.port ||
+                           next.metrics.flow_count_interval != cfg_.metrics.flow_count_interval;
     if (auto r = rogue_->apply(next); !r)
         return r;
     cfg_ = next;
+    publish_board(cfg_);
     update_alert_path(); // the notify section itself takes effect on restart
+    if (metrics_changed) {
+        exporter_.reset();
+        if (metrics_heartbeat_ >= 0)
+            loop_->cancel(metrics_heartbeat_);
+        metrics_heartbeat_ = -1;
+        if (auto r = start_metrics(); !r)
+            spdlog::error("metrics endpoint: {}", r.error().message);
+    }
     spdlog::info("reloaded {}: {} WAN(s), {} polic{}, {} rule(s)", cfg_.file, cfg_.wans.size(), cfg_.policies.size(),
                  cfg_.policies.size() == 1 ? "y" : "ies", cfg_.rules.size());
     return {};
 }
 
-Result<void> Agent::run()
+void Agent::on_signal(int sig)
 {
-    auto r = loop_->on_signals({SIGTERM, SIGINT, SIGHUP}, [this](int sig) {
-        if (sig != SIGHUP) {
-            spdlog::info("signal {}: stopping", sig == SIGTERM ? "TERM" : "INT");
-            loop_->stop();
-            return;
-        }
-        auto next = config::load_file(cfg_.file);
-        if (next)
-            if (auto r = config::check_interfaces(next.value()); !r)
-                next = r.error();
-        if (!next) {
-            spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
-            return;
-        }
-        if (auto res = reload(next.value()); !res)
-            spdlog::error("reload failed: {}", res.error().message);
-    });
-    if (!r)
-        return r;
-    return loop_->run();
+    if (sig != SIGHUP) {
+        spdlog::info("signal {}: stopping", sig == SIGTERM ? "TERM" : "INT");
+        loop_->stop();
+        return;
+    }
+    auto next = config::load_file(cfg_.file);
+    if (next)
+        if (auto r = config::check_interfaces(next.value()); !r)
+            next = r.error();
+    if (!next) {
+        spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
+        return;
+    }
+    if (auto res = reload(next.value()); !res)
+        spdlog::error("reload failed: {}", res.error().message);
 }
+
+Result<void> Agent::run() { return loop_->run(); }
 
 Agent::~Agent()
 {
@@ -520,6 +626,7 @@ Agent::~Agent()
                          notifier_->stats().queued);
     }
     notifier_.reset();
+    exporter_.reset(); // its threads read the pins: stop them before anything goes
     if (opts_.keep_datapath) {
         if (rogue_)
             rogue_->release();

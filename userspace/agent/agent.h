@@ -15,6 +15,8 @@
 #include "dhcp/rogue_watch.h"
 #include "health/monitor.h"
 #include "notify/notifier.h"
+#include "metrics/exporter.h"
+#include "metrics/state_board.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
 
@@ -57,6 +59,12 @@ private:
     const config::Wan *best_wan(const config::Config &cfg, bool live_only) const;
     void alert(notify::Kind kind, std::map<std::string, std::string> vars);
     void update_alert_path();
+    void on_round(const std::string &wan, const health::Round &r);
+    // metrics: the board the HTTP endpoint reads, and the endpoint itself
+    void publish_board(const config::Config &cfg);
+    Result<void> start_metrics();
+    void publish_sections();
+    void on_signal(int sig); // TERM/INT stop, HUP reloads // the rogue DHCP servers and the alert queue, every heartbeat
 
     config::Config cfg_;
     RunOptions opts_;
@@ -77,6 +85,9 @@ private:
     IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;
     bool local_nets_dirty_ = false;
+    metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
+    std::unique_ptr<metrics::Exporter> exporter_;
+    int metrics_heartbeat_ = -1; // timer id
 };
 
 } // namespace jalur::agent

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// `jalur status` and `jalur flows`: read the pinned maps, name WANs by the
-// config (matched by interface, so ids reassigned by reloads don't matter).
+// `jalur status` and `jalur flows`. Status comes from the running agent's
+// endpoint when it answers (one renderer, metrics/render_status.cpp, for
+// both), else from the pinned maps; WANs are named by the config, matched by
+// interface, so ids reassigned by reloads don't matter.
 #include "cli/commands.h"
 #include "cli/load_config.h"
 #include "common/json.h"
 #include "common/prefix.h"
 #include "config/parse.h"
 #include "datapath/pinned.h"
+#include "metrics/render.h"
+#include "metrics/status_model.h"
 #include "notify/status_file.h"
+
+#include <httplib.h>
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -22,27 +28,6 @@
 namespace jalur::cli {
 
 namespace {
-
-struct WanView {
-    uint32_t id;
-    std::string name, interface;
-    jalur_wan wan;
-    jalur_wan_stats stats;
-    uint64_t flows = 0;
-    const config::Wan *cfg = nullptr;
-};
-
-const char *state_name(uint32_t s)
-{
-    switch (s) {
-    case JALUR_WAN_UP:
-        return "up";
-    case JALUR_WAN_DEGRADED:
-        return "degraded";
-    default:
-        return "down";
-    }
-}
 
 std::string addr_text(const uint32_t *a, int family)
 {
@@ -61,113 +46,56 @@ datapath::PinnedMaps open_or_exit(const std::string &dir)
     return std::move(maps).value();
 }
 
-std::vector<WanView> wan_views(const config::Config &cfg, const datapath::PinnedMaps &maps)
+std::vector<metrics::WanConfig> wan_configs(const config::Config &cfg)
 {
-    std::vector<WanView> out;
-    std::map<uint32_t, size_t> by_id;
-    for (uint32_t id = 0; id < JALUR_MAX_WANS; id++) {
-        jalur_wan w{};
-        if (!maps.wan(id, w) || w.ifindex == 0)
-            continue;
-        char ifname[IF_NAMESIZE] = "?";
-        if_indextoname(w.ifindex, ifname);
-        WanView v{id, ifname, ifname, w, maps.wan_stats(id)};
-        for (const auto &c : cfg.wans)
-            if (c.interface == v.interface) {
-                v.name = c.name;
-                v.cfg = &c;
-            }
-        by_id[id] = out.size();
-        out.push_back(v);
-    }
-    maps.for_each_flow([&](const jalur_flow_key &, const jalur_flow &f) {
-        if (auto it = by_id.find(f.wan); it != by_id.end())
-            out[it->second].flows++;
-    });
+    std::vector<metrics::WanConfig> out;
+    for (const auto &w : cfg.wans)
+        out.push_back({w.name, w.interface, w.tier, w.weight});
     return out;
 }
 
-void print_table(const std::vector<WanView> &wans, const datapath::PinnedMaps &maps)
+// The running agent's own view (health, RTT, loss, last failure), rendered
+// by it; nullopt when its endpoint is off or does not answer.
+std::optional<std::string> from_agent(const config::Metrics &m, bool json)
 {
-    std::printf("%-10s %-10s %-9s %4s %6s %8s %12s %14s %12s %14s %9s %7s\n", "WAN", "INTERFACE", "STATE", "TIER",
-                "WEIGHT", "FWMARK", "TX_PACKETS", "TX_BYTES", "RX_PACKETS", "RX_BYTES", "NEW_FLOWS", "FLOWS");
-    uint64_t total = 0;
-    for (const auto &w : wans) {
-        std::printf("%-10s %-10s %-9s %4u %6u %#8x %12llu %14llu %12llu %14llu %9llu %7llu\n", w.name.c_str(),
-                    w.interface.c_str(), state_name(w.wan.state), w.cfg ? w.cfg->tier : 0, w.cfg ? w.cfg->weight : 0,
-                    w.wan.fwmark, (unsigned long long)w.stats.tx_packets, (unsigned long long)w.stats.tx_bytes,
-                    (unsigned long long)w.stats.rx_packets, (unsigned long long)w.stats.rx_bytes,
-                    (unsigned long long)w.stats.new_flows, (unsigned long long)w.flows);
-        total += w.flows;
-    }
-    std::printf("flows: %llu pinned of %u\n", (unsigned long long)total, maps.flow_capacity());
-    auto d = maps.dhcp_stats();
-    std::printf("rogue DHCP: %llu server messages inspected, %llu trusted, %llu reported, %llu suppressed by the "
-                "rate limit, %llu lost (ring buffer full), %llu dropped (guard)\n",
-                (unsigned long long)d.inspected, (unsigned long long)d.trusted, (unsigned long long)d.events,
-                (unsigned long long)d.suppressed, (unsigned long long)d.ringbuf_full, (unsigned long long)d.dropped);
-}
-
-void print_json(const std::vector<WanView> &wans, const datapath::PinnedMaps &maps)
-{
-    JsonWriter j;
-    j.begin_object().key("wans").begin_array();
-    for (const auto &w : wans) {
-        j.begin_object()
-            .field("name", w.name)
-            .field("id", w.id)
-            .field("interface", w.interface)
-            .field("state", state_name(w.wan.state))
-            .field("tier", w.cfg ? w.cfg->tier : 0u)
-            .field("weight", w.cfg ? w.cfg->weight : 0u)
-            .field("fwmark", w.wan.fwmark)
-            .field("tx_packets", w.stats.tx_packets)
-            .field("tx_bytes", w.stats.tx_bytes)
-            .field("rx_packets", w.stats.rx_packets)
-            .field("rx_bytes", w.stats.rx_bytes)
-            .field("new_flows", w.stats.new_flows)
-            .field("moved_flows", w.stats.moved_flows)
-            .field("active_flows", w.flows)
-            .end_object();
-    }
-    auto d = maps.dhcp_stats();
-    j.end_array().field("flow_capacity", maps.flow_capacity());
-    j.key("rogue_dhcp")
-        .begin_object()
-        .field("inspected", d.inspected)
-        .field("trusted", d.trusted)
-        .field("events", d.events)
-        .field("suppressed", d.suppressed)
-        .field("ringbuf_full", d.ringbuf_full)
-        .field("dropped", d.dropped)
-        .field("malformed", d.malformed)
-        .end_object()
-        .end_object();
-    std::cout << j.str() << "\n";
+    if (!m.enabled)
+        return std::nullopt;
+    httplib::Client client(m.address, m.port);
+    client.set_connection_timeout(std::chrono::seconds(1));
+    client.set_read_timeout(std::chrono::seconds(10)); // an exact count walks the whole flow table
+    auto res = client.Get(json ? "/status?flows=count" : "/status?format=text&flows=count");
+    if (!res || res->status != 200)
+        return std::nullopt;
+    return res->body;
 }
 
 } // namespace
 
 void add_status(CLI::App &app)
 {
-    auto *cmd = app.add_subcommand("status", "Show each WAN's state, weight, traffic and pinned flows (reads the "
-                                             "pinned maps; root only)");
+    auto *cmd = app.add_subcommand("status", "Show each WAN's state, weight, traffic and pinned flows, and with a "
+                                             "running agent its health (asks the agent's endpoint; otherwise reads "
+                                             "the pinned maps, root only)");
     static std::string config_path = "/etc/jalur/jalur.yaml";
-    static bool json = false;
+    static bool json = false, pins_only = false;
     cmd->add_option("-c,--config", config_path, "Config file of the running agent")->capture_default_str();
     cmd->add_flag("--json", json, "Print JSON");
+    cmd->add_flag("--pins", pins_only, "Read the pinned maps only, without asking the agent");
     cmd->callback([] {
         auto cfg = load_config_or_exit(config_path, false);
-        auto maps = open_or_exit(cfg.bpffs);
-        auto wans = wan_views(cfg, maps);
-        if (json) {
-            print_json(wans, maps);
-        } else {
-            print_table(wans, maps);
-            if (cfg.notify)
-                if (auto a = notify::status_summary(cfg.notify->spool, std::time(nullptr)); !a.empty())
-                    std::printf("%s\n", a.c_str());
+        std::optional<std::string> body;
+        if (!pins_only)
+            body = from_agent(cfg.metrics, json);
+        if (!body) {
+            auto maps = open_or_exit(cfg.bpffs);
+            auto s = metrics::collect(maps, wan_configs(cfg), nullptr, metrics::FlowCounting::Walk);
+            body = json ? metrics::render_status_json(s) : metrics::render_status_text(s);
         }
+        std::cout << *body;
+        // the spool's own status file: right even while no agent runs
+        if (!json && cfg.notify)
+            if (auto a = notify::status_summary(cfg.notify->spool, std::time(nullptr)); !a.empty())
+                std::cout << a << "\n";
     });
 }
 
@@ -184,7 +112,7 @@ void add_flows(CLI::App &app)
         auto cfg = load_config_or_exit(config_path, false);
         auto maps = open_or_exit(cfg.bpffs);
         std::map<uint32_t, std::string> names;
-        for (const auto &w : wan_views(cfg, maps))
+        for (const auto &w : metrics::collect(maps, wan_configs(cfg), nullptr, metrics::FlowCounting::Kept).wans)
             names[w.id] = w.name;
         std::optional<Prefix> filter;
         if (!address.empty()) {

@@ -43,6 +43,7 @@ public:
         return raw(b);
     }
     JsonWriter &value(bool v) { return raw(v ? "true" : "false"); }
+    JsonWriter &null() { return raw("null"); }
     template <typename T>
     JsonWriter &field(const std::string &k, const T &v)
     {

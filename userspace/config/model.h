@@ -154,6 +154,15 @@ struct Notify {
     Location where;
 };
 
+// The HTTP endpoint (issue 8): /metrics, /status, /healthz.
+struct Metrics {
+    bool enabled = true;               // `metrics: off`, or a port of 0: no endpoint
+    std::string address = "127.0.0.1"; // IPv4 or IPv6 address (no brackets)
+    uint16_t port = 9464;
+    std::chrono::seconds flow_count_interval{10}; // how often the flow table is counted
+    Location where;
+};
+
 struct Config {
     std::string file;
     std::string bpffs = "/sys/fs/bpf/jalur";
@@ -169,6 +178,7 @@ struct Config {
     Health health;
     DhcpGuard dhcp_guard;
     std::optional<Notify> notify; // absent: no alerts
+    Metrics metrics;
 
     const Wan *wan(const std::string &name) const;
     const Policy *policy(const std::string &name) const;

@@ -38,6 +38,7 @@ constexpr Section kSections[] = {
     {"health", parse_health},
     {"dhcp_guard", parse_dhcp_guard},
     {"notify", parse_notify},
+    {"metrics", parse_metrics},
 };
 
 std::string syntax_error(const std::string &file, const std::string &text, const YAML::Exception &e)

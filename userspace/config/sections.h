@@ -42,5 +42,7 @@ void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_dhcp_guard(Diagnostics &d, const SectionInput &in, Config &cfg);
 // section_notify.cpp: alerts; needs nothing
 void parse_notify(Diagnostics &d, const SectionInput &in, Config &cfg);
+// section_metrics.cpp: needs nothing
+void parse_metrics(Diagnostics &d, const SectionInput &in, Config &cfg);
 
 } // namespace jalur::config

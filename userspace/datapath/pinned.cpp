@@ -36,11 +36,27 @@ Result<PinnedMaps> PinnedMaps::open(const std::string &dir)
             return r.error();
         *fd = std::move(r).value();
     }
+    m.read_capacity();
+    return m;
+}
+
+PinnedMaps PinnedMaps::adopt(UniqueFd wans, UniqueFd wan_stats, UniqueFd reasons, UniqueFd flows)
+{
+    PinnedMaps m;
+    m.wans_ = std::move(wans);
+    m.wan_stats_ = std::move(wan_stats);
+    m.reasons_ = std::move(reasons);
+    m.flows_ = std::move(flows);
+    m.read_capacity();
+    return m;
+}
+
+void PinnedMaps::read_capacity()
+{
     bpf_map_info info{};
     uint32_t len = sizeof(info);
-    if (bpf_obj_get_info_by_fd(m.flows_.get(), &info, &len) == 0)
-        m.flow_capacity_ = info.max_entries;
-    return m;
+    if (bpf_obj_get_info_by_fd(flows_.get(), &info, &len) == 0)
+        flow_capacity_ = info.max_entries;
 }
 
 bool PinnedMaps::wan(uint32_t id, jalur_wan &out) const

@@ -89,7 +89,10 @@ void Monitor::judge(Probe &p, uint16_t seq)
         spdlog::debug("WAN {}: round {} {} ({} of {} targets answered, link {})", p.spec.wan, seq,
                       good ? "good" : "failed", p.answered.size(), p.spec.targets.size(),
                       p.health->link_up() ? "up" : "down");
-    if (auto t = p.health->on_round(r, Clock::now()))
+    auto t = p.health->on_round(r, Clock::now());
+    if (on_round_)
+        on_round_(p.spec.wan, r);
+    if (t)
         on_transition_(p.spec.wan, *t);
 }
 

@@ -28,6 +28,8 @@ struct ProbeSpec {
 };
 
 using OnTransition = std::function<void(const std::string &wan, const Transition &)>;
+// Every judged round, for statistics (RTT, loss): called on the event loop.
+using OnRound = std::function<void(const std::string &wan, const Round &)>;
 
 class Monitor {
 public:
@@ -43,6 +45,7 @@ public:
     Result<void> start();
     void link(const std::string &ifname, bool up);
     const WanHealth *health(const std::string &wan) const;
+    void on_round(OnRound observer) { on_round_ = std::move(observer); }
 
 private:
     struct Probe {
@@ -61,6 +64,7 @@ private:
     agent::EventLoop &loop_;
     std::chrono::milliseconds interval_, timeout_;
     OnTransition on_transition_;
+    OnRound on_round_;
     std::map<std::string, Probe> probes_;
     int timer_ = -1;
 };
