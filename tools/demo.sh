@@ -30,6 +30,7 @@ policies:
   - {name: default, classifier: both-addresses-and-ports, members: [isp1, isp2]}
 health: {interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}
 dhcp_guard: {mode: alert}
+metrics: {listen: "127.0.0.1:9464", flow_count_interval: 1s}
 notify:
   telegram: {api_base: $LAB_BOT_API, token_file: $E2E_TMP/bot-token, chats: [-1001234567890], spool: $E2E_TMP/spool}
 YAML
@@ -52,7 +53,10 @@ echo "  the server saw ISP1's address $a times ($((a * 100 / (a + b)))%), ISP2's
 say "jalur status"
 lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml"
 say "metrics: a few live lines of http://127.0.0.1:9464/metrics (in the router's namespace)"
-lab_exec "$LAB" rtr curl -s -m 5 http://127.0.0.1:9464/metrics |
+scrape() { lab_exec "$LAB" rtr curl -s -m 5 http://127.0.0.1:9464/metrics; }
+flows_counted() { scrape | grep -q '^jalur_flows_active [1-9]'; } # counted every second, off the scrape path
+wait_until 5 flows_counted
+scrape |
   grep -E '^jalur_(wan_up|wan_(tx|rx)_bytes_total|wan_new_flows_total|flows_active|probe_rtt_seconds_count)' | sed 's/^/  /'
 say "jalur flows --port 80 (first 5)"
 lab_exec "$LAB" rtr "$JALUR_BIN" flows --config "$E2E_TMP/jalur.yaml" --port 80 | sed -n 1,6p
@@ -71,7 +75,7 @@ t0=$(date +%s%N)
 wait_until 10 log_has "WAN isp1 down" 0
 echo "  detected in $((($(date +%s%N) - t0) / 1000000)) ms: $(grep "WAN isp1 down" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"
 split "new connections during the outage"
-echo "  metrics: $(lab_exec "$LAB" rtr curl -s -m 5 http://127.0.0.1:9464/metrics |
+echo "  metrics: $(scrape |
   grep -E '^jalur_wan_(up|transitions_total\{wan="isp1",to="down"\})' | tr '\n' ' ')"
 lab_impair "$LAB" 1 restore
 wait_until 10 log_has "WAN isp1 up" 0
@@ -89,6 +93,9 @@ printf '#!/bin/sh\nexit 0\n' >"$E2E_TMP/noop.sh" && chmod +x "$E2E_TMP/noop.sh"
 ip netns exec "$(lab_ns "$LAB" c1)" udhcpc -i eth0 -f -q -n -t 2 -T 1 -s "$E2E_TMP/noop.sh" >/dev/null 2>&1 || true
 wait_until 5 log_has "rogue DHCP server" 0
 echo "  $(grep "rogue DHCP server" "$E2E_TMP/agent.log" | head -1 | cut -d' ' -f3-)"
+rogue_counted() { scrape | grep -q '^jalur_dhcp_rogue_events_total'; } # the board is refreshed every second
+wait_until 5 rogue_counted
+scrape | grep -E '^jalur_(dhcp_rogue_events_total|dhcp_server_messages_total)' | sed 's/^/  /'
 kill "$(cat "$E2E_TMP/rogue.pid")"
 
 say "stop (SIGTERM): everything jalur added is removed"
