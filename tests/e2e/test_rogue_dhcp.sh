@@ -81,6 +81,7 @@ stats() {
 _inspected_at_least() { (($(stats | cut -d" " -f1) >= $1)); }
 kill "$(cat "$E2E_TMP/rogue.pid")" # only forged messages from here on
 read -r i0 t0 e0 s0 r0 < <(stats)
+log_mark=$(($(wc -l <"$E2E_TMP/agent.log") + 1))
 start=$(date +%s%N)
 sent=$(ip netns exec "$C2" timeout 120 python3 "$E2E_SRC/tools/lab/clients/dhcp_flood.py" eth0 100000 --macs 50)
 secs=$(( ($(date +%s%N) - start) / 1000000000 + 1 ))
@@ -92,5 +93,13 @@ note "flood of $sent in ~${secs}s: inspected $inspected, events $events, suppres
 assert_eq "$inspected" 100000 "forged OFFERs the data path inspected"
 assert_eq "$((events + suppressed + lost))" "$((inspected - (t1 - t0)))" "every untrusted message is reported, suppressed or lost"
 assert_in_range "$events" 1 $(((secs + 1) * 100)) "events from the flood (at most 100 a second)"
+# 50 new servers at once: at most 10 alerts per alert_timeout, the rest folded
+flood_log() { tail -n +"$log_mark" "$E2E_TMP/agent.log"; }
+folded() { flood_log | grep -q "servers over the alert limit"; }
+wait_until 5 folded
+firsts=$(flood_log | grep -c " rogue DHCP server 02:" || true)
+# the flood may straddle a window boundary (alert_timeout 2s): 10 per window
+assert_in_range "$firsts" 1 $((10 * (secs / 2 + 2))) "first-sighting alerts of 50 forged servers"
+note "flood alerts: $firsts at once, then: $(flood_log | grep -m1 -o "rogue DHCP: [0-9]* servers over the alert limit, [0-9]* event(s)")"
 agent_stop
 echo PASS

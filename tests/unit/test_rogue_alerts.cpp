@@ -44,10 +44,10 @@ TEST_CASE("the first sighting alerts at once and repeats are summed up once per 
     Clock::time_point t0{};
     auto f = event_fields(offer_event(), "lanp3");
     auto first = a.on_event(f, t0);
-    REQUIRE(first);
-    CHECK(first->first);
+    REQUIRE(first.size() == 1);
+    CHECK(first[0].first);
     for (int i = 1; i <= 5; i++)
-        CHECK_FALSE(a.on_event(f, t0 + i * 1s));
+        CHECK(a.on_event(f, t0 + i * 1s).empty());
     CHECK(a.due(t0 + 59s).empty());
     auto s = a.due(t0 + 60s);
     REQUIRE(s.size() == 1);
@@ -64,8 +64,53 @@ TEST_CASE("forged server MACs cannot grow the table past its bound")
     auto ev = offer_event();
     for (uint8_t i = 0; i < 10; i++) {
         ev.server_mac[5] = i;
-        CHECK(a.on_event(event_fields(ev, "lanp3"), Clock::time_point{} + i * 1s));
+        CHECK(a.on_event(event_fields(ev, "lanp3"), Clock::time_point{} + i * 1s).size() == 1);
     }
     CHECK(a.servers().size() == 4);
     CHECK(a.servers().count("02:00:00:00:06:09") == 1);
+}
+
+TEST_CASE("past the alert budget, a window's alerts fold into one at its end")
+{
+    RogueAlerts a(60s, 256, 3);
+    Clock::time_point t0{};
+    auto ev = offer_event();
+    size_t alerts = 0;
+    for (uint8_t i = 0; i < 50; i++) {
+        ev.server_mac[5] = i;
+        for (const auto &al : a.on_event(event_fields(ev, "lanp3"), t0 + i * 100ms)) {
+            CHECK(al.first);
+            CHECK(al.servers == 1);
+            alerts++;
+        }
+    }
+    CHECK(alerts == 3);
+    CHECK(a.due(t0 + 59s).empty());
+    auto folded = a.due(t0 + 60s);
+    REQUIRE(folded.size() == 1);
+    CHECK(folded[0].servers == 47);
+    CHECK(folded[0].count == 47);
+    CHECK(folded[0].fields.at("server_mac") == "02:00:00:00:06:31"); // the latest
+    // a new window, a new budget: the next server alerts at once
+    ev.server_mac[5] = 0xaa;
+    auto next = a.on_event(event_fields(ev, "lanp3"), t0 + 61s);
+    REQUIRE(next.size() == 1);
+    CHECK(next[0].first);
+    CHECK(a.due(t0 + 200s).empty());
+}
+
+TEST_CASE("a folded window ends when the next event comes, too")
+{
+    RogueAlerts a(10s, 256, 1);
+    Clock::time_point t0{};
+    auto ev = offer_event();
+    for (uint8_t i = 0; i < 3; i++) {
+        ev.server_mac[5] = i;
+        a.on_event(event_fields(ev, "lanp3"), t0 + i * 1s);
+    }
+    ev.server_mac[5] = 9;
+    auto out = a.on_event(event_fields(ev, "lanp3"), t0 + 10s);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].servers == 2); // servers 1 and 2, folded
+    CHECK(out[1].first);        // server 9, in the new window's budget
 }

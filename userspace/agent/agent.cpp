@@ -520,7 +520,10 @@ void Agent::on_rogue_dhcp(const dhcp::RogueAlert &rogue)
     std::string what = vars["message"];
     if (vars["dropped"] == "yes")
         what += ", dropped (guard mode)";
-    if (!rogue.first)
+    if (rogue.servers > 1)
+        what += "; " + std::to_string(rogue.servers) + " servers over the alert limit, the latest shown (forged "
+                "MACs?)";
+    else if (!rogue.first)
         what += ", " + std::to_string(rogue.total) + " since first seen";
     vars["message"] = what;
     vars["count"] = std::to_string(rogue.count);

@@ -231,18 +231,21 @@ void RogueWatch::release()
 
 void RogueWatch::on_event(const jalur_dhcp_event &ev)
 {
-    auto fields = event_fields(ev, port_name(ev.ifindex));
-    if (auto a = alerts_.on_event(fields, Clock::now())) {
-        spdlog::warn("{}", event_line(fields));
-        if (on_alert_)
-            on_alert_(*a);
-    }
+    report(alerts_.on_event(event_fields(ev, port_name(ev.ifindex)), Clock::now()));
 }
 
-void RogueWatch::flush_summaries()
+void RogueWatch::flush_summaries() { report(alerts_.due(Clock::now())); }
+
+void RogueWatch::report(const std::vector<RogueAlert> &alerts)
 {
-    for (const auto &a : alerts_.due(Clock::now())) {
-        spdlog::warn("{} ({} more since the last alert, {} in all)", event_line(a.fields), a.count, a.total);
+    for (const auto &a : alerts) {
+        if (a.servers > 1)
+            spdlog::warn("rogue DHCP: {} servers over the alert limit, {} event(s); the latest: {}", a.servers, a.count,
+                         event_line(a.fields));
+        else if (a.first)
+            spdlog::warn("{}", event_line(a.fields));
+        else
+            spdlog::warn("{} ({} more since the last alert, {} in all)", event_line(a.fields), a.count, a.total);
         if (on_alert_)
             on_alert_(a);
     }

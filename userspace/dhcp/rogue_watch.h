@@ -52,6 +52,7 @@ private:
         : loop_(loop), dp_(dp), on_alert_(std::move(on_alert)), alerts_(std::chrono::seconds(60)) {}
     void on_event(const jalur_dhcp_event &ev);
     void flush_summaries();
+    void report(const std::vector<RogueAlert> &alerts); // log, then on_alert
 
     agent::EventLoop &loop_;
     const datapath::Datapath &dp_;
