@@ -354,7 +354,7 @@ TEST_CASE("config: unknown and repeated top-level keys")
 {
     CHECK(error(kTwoIsps + "helth: {}\n") ==
           "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, log_level, fwmark_mask, "
-          "flow_table_size, lan, wans, address_lists, policies, rules, default_policy, health, dhcp_guard, notify, metrics)");
+          "flow_table_size, lan, health, wans, address_lists, policies, rules, default_policy, dhcp_guard, notify, metrics)");
     CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
     // a key whose value starts on the next line: still the key's own line
     CHECK(error("lan:\n  - br-lan\nwans: [{name: a, interface: wan1}]\nlan: br-x\n") ==
@@ -429,7 +429,7 @@ TEST_CASE("config: unknown WAN key")
 {
     CHECK(error(kTwoIsps + "    wieght: 2\n") ==
           "t.yaml:7:5: unknown key 'wieght' in wans[1] (expected one of: name, interface, gateway, gateway6, "
-          "weight, tier, fwmark, table)");
+          "weight, tier, fwmark, table, health)");
 }
 
 TEST_CASE("config: bad WAN values")
@@ -718,7 +718,68 @@ TEST_CASE("config: health defaults suit a small site")
     CHECK(cfg.health.timeout == std::chrono::milliseconds(1000));
     CHECK(cfg.health.down == 3);
     CHECK(cfg.health.up == 3);
-    CHECK(cfg.health.targets == std::vector<std::string>{"gateway"});
+    REQUIRE(cfg.health.targets.size() == 1);
+    CHECK(cfg.health.targets[0].kind == ProbeTarget::Kind::Icmp);
+    CHECK(cfg.health.targets[0].gateway == 4);
+    CHECK(cfg.health.passive);
+    CHECK(cfg.last_resort == LastResort::Keep);
+    // every WAN starts from the defaults
+    CHECK(cfg.wans[1].health.interval == std::chrono::milliseconds(1000));
+    CHECK(same_probing(cfg.wans[0].health, cfg.health));
+}
+
+TEST_CASE("config: probe targets of every kind")
+{
+    auto cfg = ok(kTwoIsps + R"(health:
+  targets:
+    - gateway6
+    - 2001:db8::53
+    - tcp://198.51.100.7:443
+    - tcp://[2001:db8::7]:22
+    - http://198.51.100.7:8080/health
+    - {target: "https://example.com/ping", address: 203.0.113.7, expect: 204}
+    - dns://198.51.100.53/example.com
+    - dns://[2001:db8::53]:5353
+  reliability: 3
+  last_resort: unreachable
+  passive: off
+)");
+    const auto &t = cfg.health.targets;
+    REQUIRE(t.size() == 8);
+    CHECK(t[0].gateway == 6);
+    CHECK((t[1].kind == ProbeTarget::Kind::Icmp && t[1].family() == 6));
+    CHECK((t[2].kind == ProbeTarget::Kind::Tcp && t[2].port == 443 && t[2].address->addr_str() == "198.51.100.7"));
+    CHECK((t[3].port == 22 && t[3].family() == 6));
+    CHECK((t[4].kind == ProbeTarget::Kind::Http && t[4].port == 8080 && t[4].expect == 0 &&
+           t[4].url == "http://198.51.100.7:8080/health"));
+    CHECK((t[5].host == "example.com" && t[5].port == 443 && t[5].expect == 204 &&
+           t[5].address->addr_str() == "203.0.113.7"));
+    CHECK((t[6].kind == ProbeTarget::Kind::Dns && t[6].port == 53 && t[6].qname == "example.com"));
+    CHECK((t[7].port == 5353 && t[7].qname == "."));
+    CHECK(cfg.health.reliability == 3);
+    CHECK(cfg.last_resort == LastResort::Unreachable);
+    CHECK_FALSE(cfg.health.passive);
+}
+
+TEST_CASE("config: a WAN's own health overrides the defaults for it alone")
+{
+    auto cfg = ok(R"(lan: br-lan
+health: {interval: 2s, down: 4, targets: [192.0.2.1]}
+wans:
+  - name: isp1
+    interface: wan1
+    health: {interval: 200ms, timeout: 200ms, targets: [gateway, "tcp://198.51.100.7:443"], reliability: 2}
+  - name: isp2
+    interface: wan2
+)");
+    const auto &a = cfg.wans[0].health;
+    CHECK(a.interval == std::chrono::milliseconds(200));
+    CHECK(a.down == 4); // not overridden: from health
+    CHECK(a.targets.size() == 2);
+    CHECK(a.reliability == 2);
+    CHECK(cfg.wans[1].health.interval == std::chrono::seconds(2));
+    CHECK(cfg.wans[1].health.targets.size() == 1);
+    CHECK_FALSE(same_probing(a, cfg.wans[1].health));
 }
 
 TEST_CASE("config: the fast health profile")
@@ -736,8 +797,29 @@ TEST_CASE("config: health errors name their place")
     CHECK(error(kTwoIsps + "health: {interval: 50ms}\n") ==
           "t.yaml:7:20: health.interval: expected a duration 100ms..600000ms such as 200ms, 1s or 2m, got '50ms'");
     CHECK(error(kTwoIsps + "health: {interval: 200ms, timeout: 1s}\n").find(
-              "t.yaml:7:36: health.timeout: must not exceed health.interval") == 0);
-    CHECK(error(kTwoIsps + "health: {targets: [example.com]}\n").find("t.yaml:7:20: health.targets[0]: expected an address or \"gateway\"") == 0);
+              "t.yaml:7:36: health.timeout: must not exceed the interval, 200ms") == 0);
+    CHECK(error(kTwoIsps + "health: {targets: [example.com]}\n").find("t.yaml:7:20: health.targets[0]: expected \"gateway\", \"gateway6\", an address or a tcp://") == 0);
+    CHECK(error(kTwoIsps + "health: {targets: [\"tcp://198.51.100.7\"]}\n") ==
+          "t.yaml:7:20: health.targets[0]: tcp://198.51.100.7: a tcp target needs a port, as in tcp://198.51.100.7:443");
+    CHECK(error(kTwoIsps + "health: {targets: [\"tcp://2001:db8::1:80\"]}\n").find(
+              "an IPv6 address with a port is written [address]:port") != std::string::npos);
+    CHECK(error(kTwoIsps + "health: {targets: [\"http://example.com/\"]}\n").find(
+              "t.yaml:7:20: health.targets[0]: http://example.com/: an http target names its server by address") == 0);
+    CHECK(error(kTwoIsps + "health: {targets: [\"https://example.com/\"]}\n") ==
+          "t.yaml:7:20: health.targets[0]: example.com needs its address, as in {target: https://example.com/, "
+          "address: 203.0.113.7}");
+    CHECK(error(kTwoIsps + "health: {targets: [{target: \"tcp://198.51.100.7:80\", expect: 200}]}\n") ==
+          "t.yaml:7:62: health.targets[0].expect: only an http or https target has an expected status");
+    CHECK(error(kTwoIsps + "health: {targets: [\"ftp://198.51.100.7/\"]}\n").find("unknown kind 'ftp'") !=
+          std::string::npos);
+    CHECK(error(kTwoIsps + "health: {targets: [\"tcp://198.51.100.7:70000\"]}\n").find("is not a port") !=
+          std::string::npos);
+    CHECK(error(kTwoIsps + "health: {last_resort: maybe}\n") ==
+          "t.yaml:7:23: health.last_resort: expected one of keep|main|unreachable, got 'maybe'");
+    CHECK(error("lan: br-lan\nwans:\n  - {name: a, interface: wan1, health: {last_resort: main}}\n").find(
+              "wans[0].health.last_resort: applies to all WANs together") != std::string::npos);
+    CHECK(error("lan: br-lan\nhealth: {interval: 2s}\nwans:\n  - {name: a, interface: wan1, health: {timeout: 3s}}\n")
+              .find("wans[0].health.timeout: must not exceed the interval, 2000ms") != std::string::npos);
     CHECK(error(kTwoIsps + "health: {targets: [gateway], reliability: 2}\n").find("t.yaml:7:43: health.reliability") == 0);
     CHECK(error(kTwoIsps + "health: {intervall: 1s}\n").find("t.yaml:7:10: unknown key 'intervall'") == 0);
 }
@@ -828,7 +910,7 @@ TEST_CASE("config: notify errors name their place")
           "channel's @username, got '-12ab'");
     CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], disable_notification: [wan_sad]}\n") ==
           "t.yaml:8:63: notify.telegram.disable_notification[0]: expected one of wan_down, wan_degraded, wan_up, "
-          "rogue_dhcp, agent_start, agent_stop, got 'wan_sad'");
+          "rogue_dhcp, agent_start, agent_stop, all_wans_down, got 'wan_sad'");
     CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1]}\n  templates:\n    wan_up: \"{wan} "
                            "{offered}\"\n") ==
           "t.yaml:10:13: notify.templates.wan_up: unknown variable {offered} (a wan_up template knows: host, time, "

@@ -180,6 +180,15 @@ Result<void> Agent::publish(const config::Config &cfg)
     if (!policy_ids)
         return errorf("policies: " + policy_ids.error().message);
 
+    // What the data path sees of each WAN: its health, except when every
+    // WAN is down and the last resort keeps one in use.
+    auto resort = last_resort_wan(cfg);
+    auto state_of = [&](const std::string &name) {
+        auto it = wan_states_.find(name);
+        if (name == resort)
+            return JALUR_WAN_UP;
+        return it == wan_states_.end() ? JALUR_WAN_UP : it->second;
+    };
     // Order: live WANs first, then the slot tables, then dead WANs, so that
     // no packet is ever classified onto a WAN that is down.
     auto write_wans = [&](bool live_ones) -> Result<void> {
@@ -187,7 +196,7 @@ Result<void> Agent::publish(const config::Config &cfg)
             jalur_wan kw{};
             kw.ifindex = ifindex_of(w.interface);
             kw.fwmark = w.fwmark;
-            kw.state = wan_states_.count(w.name) ? wan_states_[w.name] : JALUR_WAN_UP;
+            kw.state = state_of(w.name);
             if ((kw.state != JALUR_WAN_DOWN) != live_ones)
                 continue;
             jalur_wan old{};
@@ -200,19 +209,21 @@ Result<void> Agent::publish(const config::Config &cfg)
     };
     if (auto r = write_wans(true); !r)
         return r;
-    auto live = [&](const std::string &name) {
-        auto it = wan_states_.find(name);
-        return it == wan_states_.end() || it->second != JALUR_WAN_DOWN;
-    };
+    auto live = [&](const std::string &name) { return state_of(name) != JALUR_WAN_DOWN; };
+    bool all_down = std::none_of(cfg.wans.begin(), cfg.wans.end(), [&](const config::Wan &w) { return live(w.name); });
     for (const auto &p : cfg.policies) {
         auto tiered = tiered_members(p, wan_ids.value(), live);
         for (auto &m : tiered) // a degraded WAN keeps carrying traffic, less of it
-            if (wan_states_[m.member.name] == JALUR_WAN_DEGRADED)
-                m.member.weight = std::max<uint32_t>(1, m.member.weight * cfg.health.degraded_weight / 100);
+            if (state_of(m.member.name) == JALUR_WAN_DEGRADED)
+                if (const auto *w = cfg.wan(m.member.name))
+                    m.member.weight = std::max<uint32_t>(1, m.member.weight * w->health.degraded_weight / 100);
         auto members = balancer::active_members(tiered);
         auto table = p.mode == config::Mode::Nth ? balancer::build_nth_slots(members)
                                                  : balancer::build_hash_slots(members);
-        if (auto r = datapath::publish_policy(*dp_, policy_ids.value().at(p.name), policy_params(p), table); !r)
+        auto params = policy_params(p);
+        if (all_down) // the last resort, not each policy's fallback (main and unreachable pass it unmarked)
+            params.fallback = JALUR_FALLBACK_MAIN;
+        if (auto r = datapath::publish_policy(*dp_, policy_ids.value().at(p.name), params, table); !r)
             return r;
     }
     auto plan = plan_rules(cfg, policy_ids.value(), ifindex_of);
@@ -272,7 +283,23 @@ Result<void> Agent::apply_routing(const config::Config &cfg)
         best = best_wan(cfg, false);
     for (auto &wr : wans)
         wr.main_default = best && wr.name == best->name;
-    return routing_->apply(wans);
+    std::vector<std::string> unreachable_from;
+    if (cfg.last_resort == config::LastResort::Unreachable && !best_wan(cfg, true))
+        for (const auto &lan : cfg.lans)
+            unreachable_from.push_back(lan.interface);
+    return routing_->apply(wans, unreachable_from);
+}
+
+// With every WAN down and `last_resort: keep`, the WAN that went down last
+// (or the best configured one) keeps carrying traffic; "" otherwise.
+std::string Agent::last_resort_wan(const config::Config &cfg) const
+{
+    if (cfg.last_resort != config::LastResort::Keep || best_wan(cfg, true))
+        return "";
+    if (cfg.wan(last_live_))
+        return last_live_;
+    const auto *best = best_wan(cfg, false);
+    return best ? best->name : "";
 }
 
 // the router's own traffic (alerts too) leaves by the best live WAN: lowest
@@ -356,43 +383,59 @@ Result<void> Agent::attach(const config::Config &cfg)
 
 Result<void> Agent::start_health()
 {
-    const auto &h = cfg_.health;
-    monitor_ = std::make_unique<health::Monitor>(*loop_, h.interval, h.timeout,
-                                                 [this](const std::string &wan, const health::Transition &t) {
-                                                     on_transition(wan, t);
-                                                 });
+    auto monitor = std::make_unique<health::Monitor>(*loop_, [this](const std::string &wan, const health::Transition &t) {
+        on_transition(wan, t);
+    });
     for (const auto &w : cfg_.wans) {
         health::ProbeSpec spec;
         spec.wan = w.name;
         spec.ifname = w.interface;
         spec.fwmark = w.fwmark;
-        spec.reliability = h.reliability;
-        spec.thresholds.down_after = h.down;
-        spec.thresholds.up_after = h.up;
-        spec.thresholds.window = h.window;
-        spec.thresholds.loss_percent = h.degraded_loss;
-        spec.thresholds.latency = h.degraded_latency;
-        auto gw = gateway_of(*nl_, w.gateway, 4, static_cast<int>(ifindex_of(w.interface)));
-        for (const auto &t : h.targets) {
-            auto p = t == "gateway" ? (gw ? Result<Prefix>(*gw) : Result<Prefix>(errorf("no gateway")))
-                                    : Prefix::parse(t);
-            if (!p || p->family != 4) {
-                spdlog::warn("WAN {}: probe target {} skipped (IPv4 targets only for now)", w.name, t);
-                continue;
-            }
-            in_addr a;
-            std::memcpy(&a, p->addr.data(), 4);
-            spec.targets.push_back(a);
-        }
-        if (spec.targets.empty()) {
-            spdlog::warn("WAN {}: nothing to probe; only its link state decides", w.name);
-            spec.reliability = 0;
-        }
-        if (auto r = monitor_->add(spec); !r)
+        spec.health = w.health;
+        int ifindex = static_cast<int>(ifindex_of(w.interface));
+        spec.gateway4 = gateway_of(*nl_, w.gateway, 4, ifindex);
+        spec.gateway6 = gateway_of(*nl_, w.gateway6, 6, ifindex);
+        // a reload keeps what each WAN's health was
+        auto st = wan_states_.find(w.name);
+        spec.initial = st == wan_states_.end() || st->second == JALUR_WAN_UP ? health::State::Up
+                       : st->second == JALUR_WAN_DEGRADED                    ? health::State::Degraded
+                                                                             : health::State::Down;
+        if (auto r = monitor->add(spec); !r)
             return r;
     }
-    monitor_->on_round([this](const std::string &wan, const health::Round &r) { on_round(wan, r); });
-    return monitor_->start();
+    monitor->on_round([this](const std::string &wan, const health::Round &r) { on_round(wan, r); });
+    if (auto r = monitor->start(); !r)
+        return r;
+    monitor_ = std::move(monitor);
+    if (passive_timer_ >= 0)
+        loop_->cancel(passive_timer_);
+    passive_timer_ = -1;
+    if (std::none_of(cfg_.wans.begin(), cfg_.wans.end(), [](const config::Wan &w) { return w.health.passive; }))
+        return {};
+    handshakes_ = health::HandshakeWatch{};
+    auto t = loop_->every(std::chrono::milliseconds(100), [this] { watch_handshakes(); });
+    if (!t)
+        return t.error();
+    passive_timer_ = t.value();
+    return {};
+}
+
+// The passive signal: ten reads a second of two counters per WAN.
+void Agent::watch_handshakes()
+{
+    std::map<std::string, health::HandshakeCounts> counts;
+    for (const auto &[name, id] : wan_ids_.ids()) {
+        auto s = dp_->wan_stats_sum(id);
+        counts[name] = {s.syn_out, s.synack_in};
+    }
+    for (const auto &stall : handshakes_.update(counts, health::Clock::now())) {
+        const auto *w = cfg_.wan(stall.wan);
+        if (!w || !w->health.passive)
+            continue;
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(stall.for_).count();
+        monitor_->burst(stall.wan, std::to_string(stall.syns) + " TCP handshakes unanswered for " +
+                                       std::to_string(ms) + " ms while other WANs complete theirs");
+    }
 }
 
 void Agent::publish_board(const config::Config &cfg)
@@ -492,9 +535,13 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
                 v->last_failure = t.cause;
         }
     });
+    bool was_any_live = best_wan(cfg_, true) != nullptr;
     wan_states_[wan] = t.to == health::State::Up         ? JALUR_WAN_UP
                        : t.to == health::State::Degraded ? JALUR_WAN_DEGRADED
                                                          : JALUR_WAN_DOWN;
+    bool all_down = !best_wan(cfg_, true);
+    if (all_down && was_any_live)
+        last_live_ = wan;
     if (auto r = publish(cfg_); !r)
         spdlog::error("WAN {}: publishing the new state failed: {}", wan, r.error().message);
     if (auto r = apply_routing(cfg_); !r)
@@ -512,6 +559,15 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
           : t.to == health::State::Degraded ? notify::Kind::WanDegraded
                                             : notify::Kind::WanUp,
           std::move(vars));
+    if (all_down && was_any_live) {
+        std::string resort = cfg_.last_resort == config::LastResort::Keep
+                                 ? "keep: " + last_resort_wan(cfg_) + " keeps carrying traffic"
+                             : cfg_.last_resort == config::LastResort::Main
+                                 ? "main: new connections leave by the main routing table"
+                                 : "unreachable: new connections from the LAN get network unreachable";
+        spdlog::error("every WAN is down; last resort {}", resort);
+        alert(notify::Kind::AllWansDown, {{"wan", wan}, {"last_resort", resort}});
+    }
 }
 
 void Agent::on_rogue_dhcp(const dhcp::RogueAlert &rogue)
@@ -582,7 +638,17 @@ Result<void> Agent::reload(const config::Config &next)
                            next.metrics.flow_count_interval != cfg_.metrics.flow_count_interval;
     if (auto r = rogue_->apply(next); !r)
         return r;
+    bool health_changed = next.wans.size() != cfg_.wans.size() ||
+                          !std::equal(next.wans.begin(), next.wans.end(), cfg_.wans.begin(),
+                                      [](const config::Wan &a, const config::Wan &b) {
+                                          return a.name == b.name && a.interface == b.interface &&
+                                                 a.fwmark == b.fwmark && a.gateway == b.gateway &&
+                                                 a.gateway6 == b.gateway6 && same_probing(a.health, b.health);
+                                      });
     cfg_ = next;
+    if (health_changed)
+        if (auto r = start_health(); !r)
+            spdlog::error("health probes: {}; the old probes keep running", r.error().message);
     publish_board(cfg_);
     update_alert_path(); // the notify section itself takes effect on restart
     if (metrics_changed) {

@@ -13,6 +13,7 @@
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
 #include "dhcp/rogue_watch.h"
+#include "health/handshake_watch.h"
 #include "health/monitor.h"
 #include "notify/notifier.h"
 #include "metrics/exporter.h"
@@ -53,10 +54,12 @@ private:
     Result<void> refresh_local_nets();
     Result<void> apply_routing(const config::Config &cfg);
     void on_netlink_event();
-    Result<void> start_health();
+    Result<void> start_health(); // also on a reload that changes what is probed
+    void watch_handshakes();
     void on_transition(const std::string &wan, const health::Transition &t);
     void on_rogue_dhcp(const dhcp::RogueAlert &alert);
     const config::Wan *best_wan(const config::Config &cfg, bool live_only) const;
+    std::string last_resort_wan(const config::Config &cfg) const;
     void alert(notify::Kind kind, std::map<std::string, std::string> vars);
     void update_alert_path();
     void on_round(const std::string &wan, const health::Round &r);
@@ -78,12 +81,15 @@ private:
     std::optional<routing::Netlink> nl_events_;
     std::unique_ptr<routing::PolicyRouting> routing_;
     std::unique_ptr<health::Monitor> monitor_;
+    health::HandshakeWatch handshakes_;
+    int passive_timer_ = -1;
     std::unique_ptr<dhcp::RogueWatch> rogue_;
     std::unique_ptr<notify::Notifier> notifier_; // null without a notify section
     bool announced_ = false;                     // the start alert went out: a stop alert follows
     IdMap wan_ids_{JALUR_MAX_WANS};
     IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;
+    std::string last_live_; // the WAN that went down last, when all did
     bool local_nets_dirty_ = false;
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;

@@ -41,12 +41,27 @@ Result<EventLoop> EventLoop::create()
 
 Result<void> EventLoop::watch(int fd, Callback on_ready)
 {
+    return watch(fd, EPOLLIN, [cb = std::move(on_ready)](uint32_t) { cb(); });
+}
+
+Result<void> EventLoop::watch(int fd, uint32_t events, std::function<void(uint32_t)> on_events)
+{
     epoll_event ev{};
-    ev.events = EPOLLIN;
+    ev.events = events;
     ev.data.fd = fd;
     if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0)
         return errorf("epoll_ctl add fd " + std::to_string(fd) + ": " + std::strerror(errno));
-    handlers_[fd] = std::make_shared<Callback>(std::move(on_ready));
+    handlers_[fd] = std::make_shared<std::function<void(uint32_t)>>(std::move(on_events));
+    return {};
+}
+
+Result<void> EventLoop::modify(int fd, uint32_t events)
+{
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev) != 0)
+        return errorf("epoll_ctl mod fd " + std::to_string(fd) + ": " + std::strerror(errno));
     return {};
 }
 
@@ -130,7 +145,7 @@ Result<void> EventLoop::run()
             if (it == handlers_.end())
                 continue;
             auto keep = it->second; // a callback may unwatch itself
-            (*keep)();
+            (*keep)(events[i].events);
         }
     }
     return {};

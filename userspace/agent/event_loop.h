@@ -25,6 +25,10 @@ public:
 
     // Calls `on_ready` whenever fd is readable.
     Result<void> watch(int fd, Callback on_ready);
+    // Calls `on_events` with the EPOLL* bits that fired, for any of `events`.
+    Result<void> watch(int fd, uint32_t events, std::function<void(uint32_t)> on_events);
+    Result<void> modify(int fd, uint32_t events);
+    bool watching(int fd) const { return handlers_.count(fd) != 0; }
     void unwatch(int fd);
 
     // A periodic timer; returns its id for cancel().
@@ -45,7 +49,7 @@ private:
     Result<int> add_timer(std::chrono::milliseconds first, std::chrono::milliseconds period, Callback cb, bool once);
 
     UniqueFd epoll_;
-    std::map<int, std::shared_ptr<Callback>> handlers_;
+    std::map<int, std::shared_ptr<std::function<void(uint32_t)>>> handlers_;
     std::map<int, UniqueFd> timers_; // id (= its fd) -> fd
     UniqueFd signal_fd_;
     bool running_ = true;

@@ -45,11 +45,16 @@ bool Prefix::contains(const Prefix &other) const
     return true;
 }
 
-std::string Prefix::str() const
+std::string Prefix::addr_str() const
 {
     char buf[INET6_ADDRSTRLEN];
     inet_ntop(family == 4 ? AF_INET : AF_INET6, addr.data(), buf, sizeof(buf));
-    return std::string(buf) + "/" + std::to_string(len);
+    return buf;
+}
+
+std::string Prefix::str() const
+{
+    return addr_str() + "/" + std::to_string(len);
 }
 
 } // namespace jalur

@@ -32,6 +32,59 @@ struct Lan {
     Location where; // of the interface name
 };
 
+// One thing a WAN's probes check each round (issue 5), from a target as
+// written in the config: see config/probe_target.h for the syntax.
+struct ProbeTarget {
+    enum class Kind { Icmp, Tcp, Http, Dns };
+    Kind kind = Kind::Icmp;
+    std::string text;              // as written, for messages
+    int gateway = 0;               // 4 or 6: the WAN's own gateway of that family; 0: `address`
+    std::optional<Prefix> address; // a host prefix (/32 or /128)
+    uint16_t port = 0;             // tcp, http(s), dns
+    std::string url;               // http(s): the URL as written
+    std::string host;              // http(s): the URL's host, resolved to `address`
+    uint16_t expect = 0;           // http(s): the status expected; 0: any 2xx or 3xx
+    std::string qname;             // dns: the name queried (type A)
+    int family() const { return gateway ? gateway : address ? address->family : 4; }
+    bool operator==(const ProbeTarget &) const = default;
+};
+
+// The default target: an echo to the WAN's IPv4 gateway.
+inline ProbeTarget gateway_probe()
+{
+    ProbeTarget t;
+    t.text = "gateway";
+    t.gateway = 4;
+    return t;
+}
+
+// What the agent does when every WAN is down.
+enum class LastResort {
+    Keep,        // the WAN that went down last keeps carrying traffic
+    Main,        // new connections leave unmarked: the main table decides
+    Unreachable, // new connections from the LAN get "network unreachable"
+};
+
+// Probing of one WAN (issue 5). `health:` gives the defaults, and a WAN's
+// own `health:` overrides any of them for that WAN.
+struct Health {
+    std::chrono::milliseconds interval{1000};
+    std::chrono::milliseconds timeout{1000}; // at most interval
+    uint32_t down = 3;        // failed rounds before down
+    uint32_t up = 3;          // good rounds before up
+    uint32_t reliability = 1; // targets that must answer for a good round
+    std::vector<ProbeTarget> targets{gateway_probe()};
+    uint32_t window = 10;                     // rounds judged for degraded
+    uint32_t degraded_loss = 0;               // percent of probes lost; 0: not judged
+    std::chrono::milliseconds degraded_latency{0}; // mean RTT; 0: not judged
+    uint32_t degraded_weight = 25;            // percent of its weight a degraded WAN keeps
+    bool passive = true; // stalled TCP handshakes start a probe burst
+    Location where;
+};
+
+// Whether two health settings probe the same way (`where` aside).
+bool same_probing(const Health &a, const Health &b);
+
 struct Wan {
     std::string name;      // [a-z0-9_-], unique; the stable identity of the WAN
     std::string interface;
@@ -43,6 +96,7 @@ struct Wan {
     uint32_t fwmark = 0;  // within fwmark_mask, unique, non-zero
     uint32_t table = 0;   // routing table id, unique, not 0/253/254/255
     uint32_t id = 0;      // data path WAN id: index in `wans`
+    Health health;        // the health section with this WAN's overrides
     Location where;
     Location interface_where; // of the interface name, for check_interfaces()
 };
@@ -94,22 +148,6 @@ struct Rule {
 // A rule's or default_policy's action that skips balancing: the packet is
 // left unmarked and the main table routes it.
 inline constexpr const char *kBypass = "bypass";
-
-// Probing of every WAN (issue 5). Targets: addresses beyond the WAN, or
-// "gateway" for the WAN's own gateway.
-struct Health {
-    std::chrono::milliseconds interval{1000};
-    std::chrono::milliseconds timeout{1000}; // at most interval
-    uint32_t down = 3;        // failed rounds before down
-    uint32_t up = 3;          // good rounds before up
-    uint32_t reliability = 1; // targets that must answer for a good round
-    std::vector<std::string> targets{"gateway"};
-    uint32_t window = 10;                     // rounds judged for degraded
-    uint32_t degraded_loss = 0;               // percent of probes lost; 0: not judged
-    std::chrono::milliseconds degraded_latency{0}; // mean RTT; 0: not judged
-    uint32_t degraded_weight = 25;            // percent of its weight a degraded WAN keeps
-    Location where;
-};
 
 // Rogue DHCP detection on the LAN side (issue 6).
 enum class DhcpMode { Off, Alert, Guard };
@@ -175,7 +213,8 @@ struct Config {
     std::vector<Policy> policies;
     std::vector<Rule> rules;
     std::string default_policy; // a Policy's name, or "bypass"
-    Health health;
+    Health health; // the defaults; each WAN's own settings are in Wan::health
+    LastResort last_resort = LastResort::Keep;
     DhcpGuard dhcp_guard;
     std::optional<Notify> notify; // absent: no alerts
     Metrics metrics;

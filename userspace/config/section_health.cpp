@@ -1,70 +1,128 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // How every WAN is probed. Defaults suit a small site: a round a second,
 // down after 3 lost rounds, up after 3 good ones; the fast profile is
-// interval 200ms, timeout 200ms, down 2, up 3.
-#include "common/prefix.h"
+// interval 200ms, timeout 200ms, down 2, up 3. A WAN's own `health:` takes
+// the same keys and overrides these for that WAN.
+#include "config/probe_target.h"
 #include "config/sections.h"
 
 namespace jalur::config {
 
-void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg)
+namespace {
+
+void read_target(Diagnostics &d, const Value &item, std::vector<ProbeTarget> &out)
 {
-    if (!in.value)
+    const Value *text = &item;
+    std::optional<MapReader> m;
+    if (item.node.IsMap()) {
+        m.emplace(d, item, std::vector<std::string>{"target", "address", "expect"});
+        if (!m->ok() || !(text = m->require("target")))
+            return;
+    }
+    auto s = read_string(d, *text);
+    if (!s)
         return;
-    MapReader m(d, *in.value,
+    auto t = parse_probe_target(*s);
+    if (!t) {
+        d.error(text->at, text->path + ": " + t.error().message);
+        return;
+    }
+    if (m) {
+        if (const Value *v = m->get("expect")) {
+            if (t->kind != ProbeTarget::Kind::Http)
+                d.error(v->at, v->path + ": only an http or https target has an expected status");
+            else if (auto n = read_uint(d, *v, 100, 599))
+                t->expect = static_cast<uint16_t>(*n);
+        }
+        if (const Value *v = m->get("address")) {
+            auto a = read_string(d, *v);
+            auto p = a ? Prefix::parse(*a) : Result<Prefix>(errorf(""));
+            if (t->kind != ProbeTarget::Kind::Http || t->address)
+                d.error(v->at, v->path + ": only an https target that names a host takes an address");
+            else if (!p || p->len != p->max_len())
+                d.error(v->at, v->path + ": expected an IPv4 or IPv6 address, got " + describe(v->node));
+            else
+                t->address = *p;
+        }
+    }
+    if (t->kind == ProbeTarget::Kind::Http && !t->address)
+        d.error(item.at, item.path + ": " + t->host + " needs its address, as in {target: " + t->url +
+                             ", address: 203.0.113.7}");
+    out.push_back(*t);
+}
+
+} // namespace
+
+void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last_resort)
+{
+    MapReader m(d, value,
                 {"interval", "timeout", "down", "up", "reliability", "targets", "window", "degraded_loss",
-                 "degraded_latency", "degraded_weight"});
+                 "degraded_latency", "degraded_weight", "passive", "last_resort"});
     if (!m.ok())
         return;
-    cfg.health.where = m.at();
+    h.where = m.at();
     using std::chrono::milliseconds;
     if (auto v = m.get("interval"))
         if (auto ms = read_millis(d, *v, milliseconds(100), milliseconds(600000)))
-            cfg.health.interval = *ms;
-    cfg.health.timeout = std::min(cfg.health.timeout, cfg.health.interval);
+            h.interval = *ms;
+    h.timeout = std::min(h.timeout, h.interval);
     if (auto v = m.get("timeout"))
         if (auto ms = read_millis(d, *v, milliseconds(50), milliseconds(600000))) {
-            if (*ms > cfg.health.interval)
-                d.error(v->at, v->path + ": must not exceed health.interval (a round ends before the next starts)");
-            cfg.health.timeout = *ms;
+            if (*ms > h.interval)
+                d.error(v->at, v->path + ": must not exceed the interval, " + std::to_string(h.interval.count()) +
+                                   "ms (a round ends before the next starts)");
+            h.timeout = *ms;
         }
     if (auto v = m.get("down"))
         if (auto n = read_uint(d, *v, 1, 100))
-            cfg.health.down = static_cast<uint32_t>(*n);
+            h.down = static_cast<uint32_t>(*n);
     if (auto v = m.get("up"))
         if (auto n = read_uint(d, *v, 1, 100))
-            cfg.health.up = static_cast<uint32_t>(*n);
+            h.up = static_cast<uint32_t>(*n);
     if (auto v = m.get("window"))
         if (auto n = read_uint(d, *v, 2, 1000))
-            cfg.health.window = static_cast<uint32_t>(*n);
+            h.window = static_cast<uint32_t>(*n);
     if (auto v = m.get("degraded_loss"))
         if (auto n = read_uint(d, *v, 1, 99))
-            cfg.health.degraded_loss = static_cast<uint32_t>(*n);
+            h.degraded_loss = static_cast<uint32_t>(*n);
     if (auto v = m.get("degraded_latency"))
         if (auto ms = read_millis(d, *v, milliseconds(1), milliseconds(60000)))
-            cfg.health.degraded_latency = *ms;
+            h.degraded_latency = *ms;
     if (auto v = m.get("degraded_weight"))
         if (auto n = read_uint(d, *v, 1, 100))
-            cfg.health.degraded_weight = static_cast<uint32_t>(*n);
+            h.degraded_weight = static_cast<uint32_t>(*n);
+    if (auto v = m.get("passive"))
+        if (auto on = read_choice<bool>(d, *v, {{"on", true}, {"off", false}, {"true", true}, {"false", false}}))
+            h.passive = *on;
+    if (auto v = m.get("last_resort")) {
+        if (!last_resort)
+            d.error(v->at, v->path + ": applies to all WANs together: set it in the top-level health section");
+        else if (auto r = read_choice<LastResort>(
+                     d, *v,
+                     {{"keep", LastResort::Keep}, {"main", LastResort::Main}, {"unreachable", LastResort::Unreachable}}))
+            *last_resort = *r;
+    }
+    bool targets_ok = true; // a bad target is its own error, not also a reliability one
     if (auto v = m.get("targets")) {
-        cfg.health.targets.clear();
-        for (const auto &item : read_items(d, *v, "expected at least one target (an address, or \"gateway\")")) {
-            auto s = read_string(d, item);
-            if (!s)
-                continue;
-            auto p = Prefix::parse(*s);
-            if (*s != "gateway" && (!p || p->len != p->max_len()))
-                d.error(item.at, item.path + ": expected an address or \"gateway\", got " + describe(item.node));
-            cfg.health.targets.push_back(*s);
-        }
+        h.targets.clear();
+        auto items = read_items(d, *v, "expected at least one target (an address, or \"gateway\")");
+        for (const auto &item : items)
+            read_target(d, item, h.targets);
+        targets_ok = h.targets.size() == items.size();
     }
     if (auto v = m.get("reliability"))
-        if (auto n = read_uint(d, *v, 1, 16)) {
-            cfg.health.reliability = static_cast<uint32_t>(*n);
-            if (*n > cfg.health.targets.size())
-                d.error(v->at, v->path + ": " + std::to_string(*n) + " targets must answer but only " +
-                                   std::to_string(cfg.health.targets.size()) + " are probed");
-        }
+        if (auto n = read_uint(d, *v, 1, 16))
+            h.reliability = static_cast<uint32_t>(*n);
+    if (targets_ok && h.reliability > h.targets.size())
+        d.error(m.get("reliability") ? m.get("reliability")->at : h.where,
+                value.path + ".reliability: " + std::to_string(h.reliability) + " targets must answer but only " +
+                    std::to_string(h.targets.size()) + " are probed");
+}
+
+void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg)
+{
+    if (in.value)
+        read_health(d, *in.value, cfg.health, &cfg.last_resort);
 }
 
 } // namespace jalur::config

@@ -43,7 +43,7 @@ std::optional<std::string> read_gateway(Diagnostics &d, const Value &v, int fami
 
 void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origin> &origins)
 {
-    MapReader m(d, item, {"name", "interface", "gateway", "gateway6", "weight", "tier", "fwmark", "table"});
+    MapReader m(d, item, {"name", "interface", "gateway", "gateway6", "weight", "tier", "fwmark", "table", "health"});
     if (!m.ok())
         return;
     Wan w;
@@ -102,6 +102,9 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origi
                 w.table = 0;
             }
         }
+    w.health = cfg.health;
+    if (const Value *v = m.get("health"))
+        read_health(d, *v, w.health, nullptr);
     cfg.wans.push_back(w);
     origins.push_back(origin);
 }

@@ -24,7 +24,7 @@ void parse_flow_table_size(Diagnostics &d, const SectionInput &in, Config &cfg);
 // section_lan.cpp
 void parse_lan(Diagnostics &d, const SectionInput &in, Config &cfg);
 
-// section_wans.cpp: needs fwmark_mask and lan
+// section_wans.cpp: needs fwmark_mask, lan and health
 void parse_wans(Diagnostics &d, const SectionInput &in, Config &cfg);
 
 // section_policies.cpp: needs wans
@@ -35,8 +35,11 @@ void parse_default_policy(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_address_lists(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_rules(Diagnostics &d, const SectionInput &in, Config &cfg);
 
-// section_health.cpp: needs nothing; targets are checked per WAN at run time
+// section_health.cpp: needs nothing; runs before wans, whose own health
+// settings start from it. A gateway target is resolved per WAN at run time.
 void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg);
+// One health map into h; last_resort is null where it may not be set.
+void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last_resort);
 
 // section_dhcp_guard.cpp: needs lan (trusted ports are LAN-side)
 void parse_dhcp_guard(Diagnostics &d, const SectionInput &in, Config &cfg);

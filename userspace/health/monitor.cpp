@@ -1,68 +1,164 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "health/monitor.h"
 
-#include <arpa/inet.h>
+#include "health/http_check.h"
+#include "health/socket_checks.h"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 namespace jalur::health {
 
-Monitor::~Monitor()
+using std::chrono::milliseconds;
+
+Monitor::Monitor(agent::EventLoop &loop, OnTransition on_transition)
+    : loop_(loop), on_transition_(std::move(on_transition))
 {
-    for (auto &[_, p] : probes_)
-        loop_.unwatch(p.prober->fd());
-    if (timer_ >= 0)
-        loop_.cancel(timer_);
 }
 
-Result<void> Monitor::add(const ProbeSpec &spec)
+Monitor::~Monitor()
 {
+    for (auto &[_, p] : probes_) {
+        for (auto *icmp : {p.icmp4.get(), p.icmp6.get()})
+            if (icmp)
+                loop_.unwatch(icmp->fd());
+        for (int t : {p.timer, p.judge_timer})
+            if (t >= 0)
+                loop_.cancel(t);
+    }
+}
+
+Result<void> Monitor::open_icmp(Probe &p, int family)
+{
+    auto &slot = family == 4 ? p.icmp4 : p.icmp6;
+    if (slot)
+        return {};
     // a distinct echo identifier per WAN and agent: replies are matched by it
     auto ident = static_cast<uint16_t>((getpid() << 4) ^ (probes_.size() + 1));
-    auto prober = IcmpProber::open(spec.ifname, spec.fwmark, ident);
+    auto prober = IcmpProber::open(family, p.spec.ifname, p.spec.fwmark, ident);
     if (!prober)
         return prober.error();
-    Probe p;
-    p.spec = spec;
-    p.prober = std::make_unique<IcmpProber>(std::move(prober).value());
-    p.health = std::make_unique<WanHealth>(spec.thresholds, Clock::now());
-    auto [it, _] = probes_.emplace(spec.wan, std::move(p));
-    Probe *probe = &it->second;
-    return loop_.watch(probe->prober->fd(), [probe] {
-        probe->prober->drain([probe](in_addr from, uint16_t seq) {
-            if (seq == probe->seq && probe->answered.insert(from.s_addr).second)
-                probe->rtt_sum += Clock::now() - probe->sent_at;
+    slot = std::make_unique<IcmpProber>(std::move(prober).value());
+    Probe *probe = &p;
+    IcmpProber *icmp = slot.get();
+    return loop_.watch(icmp->fd(), [this, probe, icmp] {
+        icmp->drain([probe](const Prefix &from, uint16_t seq) {
+            if (seq != probe->seq || probe->judged)
+                return;
+            for (size_t i = 0; i < probe->targets.size(); i++)
+                if (!probe->targets[i].check && probe->targets[i].address == from && !probe->answers[i])
+                    probe->answers[i] = Clock::now() - probe->sent_at;
         });
     });
 }
 
-Result<void> Monitor::start()
+Result<void> Monitor::add(const ProbeSpec &spec)
 {
-    auto t = loop_.every(interval_, [this] { round(); });
-    if (!t)
-        return t.error();
-    timer_ = t.value();
-    round();
+    const auto &h = spec.health;
+    Thresholds th{h.down, h.up, h.window, h.degraded_loss, h.degraded_latency};
+    auto [it, fresh] = probes_.try_emplace(spec.wan);
+    if (!fresh)
+        return errorf("WAN " + spec.wan + " is probed twice");
+    Probe &p = it->second;
+    p.spec = spec;
+    p.health = std::make_unique<WanHealth>(th, Clock::now(), spec.initial);
+    for (const auto &t : h.targets) {
+        Target target{t, {}, nullptr, t.text};
+        if (t.gateway) {
+            const auto &gw = t.gateway == 4 ? spec.gateway4 : spec.gateway6;
+            if (!gw) {
+                spdlog::warn("WAN {}: probe target {} skipped: no IPv{} gateway known", spec.wan, t.text, t.gateway);
+                continue;
+            }
+            target.address = *gw;
+            target.name = gw->addr_str();
+        } else {
+            target.address = *t.address;
+        }
+        Endpoint at{spec.ifname, spec.fwmark, target.address, t.port};
+        switch (t.kind) {
+        case config::ProbeTarget::Kind::Icmp:
+            if (auto r = open_icmp(p, target.address.family); !r)
+                return r;
+            break;
+        case config::ProbeTarget::Kind::Tcp:
+            target.check = std::make_unique<TcpCheck>(loop_, at);
+            break;
+        case config::ProbeTarget::Kind::Dns:
+            target.check = std::make_unique<DnsCheck>(loop_, at, t.qname);
+            break;
+        case config::ProbeTarget::Kind::Http:
+            if (!curl_)
+                curl_ = std::make_unique<CurlMulti>(loop_);
+            target.check = std::make_unique<HttpCheck>(*curl_, spec.ifname, spec.fwmark, t, h.timeout);
+            break;
+        }
+        p.targets.push_back(std::move(target));
+    }
+    if (p.targets.empty())
+        spdlog::warn("WAN {}: nothing to probe; only its link state decides", spec.wan);
     return {};
 }
 
-void Monitor::round()
+Result<void> Monitor::start()
 {
     for (auto &[_, p] : probes_) {
-        // with timeout == interval the next round can start before the
-        // timeout timer fires: judge the old round first, exactly once
-        if (!p.judged)
-            judge(p, p.seq);
-        p.seq++;
-        p.judged = false;
-        p.answered.clear();
-        p.rtt_sum = {};
-        p.sent_at = Clock::now();
-        p.prober->send(p.spec.targets, p.seq);
-        uint16_t seq = p.seq;
+        if (p.targets.empty())
+            continue;
         Probe *probe = &p;
-        (void)loop_.after(timeout_, [this, probe, seq] { judge(*probe, seq); });
+        auto t = loop_.every(p.spec.health.interval, [this, probe] {
+            if (!probe->burst_left) // a burst runs its own rounds
+                start_round(*probe, probe->spec.health.timeout);
+        });
+        if (!t)
+            return t.error();
+        p.timer = t.value();
+        start_round(p, p.spec.health.timeout);
     }
+    return {};
+}
+
+void Monitor::start_round(Probe &p, milliseconds timeout)
+{
+    // with timeout == interval the next round can start before the timeout
+    // timer fires: judge the old round first, exactly once
+    if (!p.judged)
+        judge(p, p.seq);
+    uint16_t seq = ++p.seq;
+    p.judged = false;
+    p.answers.assign(p.targets.size(), std::nullopt);
+    p.failures.assign(p.targets.size(), "no answer");
+    p.sent_at = Clock::now();
+    for (size_t i = 0; i < p.targets.size(); i++) {
+        auto &t = p.targets[i];
+        if (!t.check) {
+            (t.address.family == 4 ? p.icmp4 : p.icmp6)->send(t.address, seq);
+            continue;
+        }
+        Probe *probe = &p;
+        t.check->start([probe, i, seq](bool ok, const std::string &why) {
+            if (seq != probe->seq || probe->judged)
+                return;
+            if (ok)
+                probe->answers[i] = Clock::now() - probe->sent_at;
+            else
+                probe->failures[i] = why;
+        });
+    }
+    judge_after(p, timeout);
+}
+
+void Monitor::judge_after(Probe &p, milliseconds delay)
+{
+    if (p.judge_timer >= 0)
+        loop_.cancel(p.judge_timer);
+    Probe *probe = &p;
+    uint16_t seq = p.seq;
+    auto t = loop_.after(delay, [this, probe, seq] {
+        probe->judge_timer = -1;
+        judge(*probe, seq);
+    });
+    p.judge_timer = t ? t.value() : -1;
 }
 
 void Monitor::judge(Probe &p, uint16_t seq)
@@ -70,30 +166,63 @@ void Monitor::judge(Probe &p, uint16_t seq)
     if (seq != p.seq || p.judged)
         return;
     p.judged = true;
-    std::string missing;
-    for (const auto &t : p.spec.targets)
-        if (!p.answered.count(t.s_addr)) {
-            char buf[INET_ADDRSTRLEN];
-            inet_ntop(AF_INET, &t, buf, sizeof(buf));
-            missing += (missing.empty() ? "" : ", ") + std::string(buf);
-        }
     Round r;
-    r.sent = static_cast<uint32_t>(p.spec.targets.size());
-    r.answered = static_cast<uint32_t>(p.answered.size());
-    r.good = r.answered >= p.spec.reliability;
-    r.rtt = r.answered ? std::chrono::duration_cast<std::chrono::microseconds>(p.rtt_sum / r.answered)
+    Clock::duration rtt_sum{};
+    for (size_t i = 0; i < p.targets.size(); i++) {
+        if (p.targets[i].check)
+            p.targets[i].check->stop();
+        r.sent++;
+        if (p.answers[i]) {
+            r.answered++;
+            rtt_sum += *p.answers[i];
+        } else {
+            r.why += (r.why.empty() ? "" : "; ") + p.targets[i].name + ": " + p.failures[i];
+        }
+    }
+    r.good = r.answered >= p.spec.health.reliability;
+    r.rtt = r.answered ? std::chrono::duration_cast<std::chrono::microseconds>(rtt_sum / r.answered)
                        : std::chrono::microseconds{0};
-    r.why = "no answer from " + missing;
-    bool good = r.good;
     if (p.health->state() == State::Down)
         spdlog::debug("WAN {}: round {} {} ({} of {} targets answered, link {})", p.spec.wan, seq,
-                      good ? "good" : "failed", p.answered.size(), p.spec.targets.size(),
-                      p.health->link_up() ? "up" : "down");
+                      r.good ? "good" : "failed", r.answered, r.sent, p.health->link_up() ? "up" : "down");
     auto t = p.health->on_round(r, Clock::now());
     if (on_round_)
         on_round_(p.spec.wan, r);
     if (t)
         on_transition_(p.spec.wan, *t);
+    if (p.burst_left && --p.burst_left && p.health->state() != State::Down)
+        start_round(p, burst_timeout(p));
+    else
+        p.burst_left = 0;
+}
+
+milliseconds Monitor::burst_timeout(const Probe &p) const
+{
+    // long enough for a healthy answer (four RTTs, at least 100 ms), never
+    // longer than a regular round's
+    auto rtt = p.health->mean_rtt().value_or(std::chrono::microseconds(25000));
+    auto t = std::max(milliseconds(100), std::chrono::duration_cast<milliseconds>(4 * rtt));
+    return std::min(t, p.spec.health.timeout);
+}
+
+void Monitor::burst(const std::string &wan, const std::string &why)
+{
+    auto it = probes_.find(wan);
+    if (it == probes_.end() || it->second.targets.empty())
+        return;
+    Probe &p = it->second;
+    if (p.burst_left || p.health->state() == State::Down)
+        return;
+    auto timeout = burst_timeout(p);
+    spdlog::info("WAN {}: {}; probing now, {} rounds of {} ms", wan, why, p.spec.health.down, timeout.count());
+    p.burst_left = p.spec.health.down;
+    if (p.judged) {
+        start_round(p, timeout);
+        return;
+    }
+    // the round in flight is judged as soon as a healthy answer would be in
+    auto age = std::chrono::duration_cast<milliseconds>(Clock::now() - p.sent_at);
+    judge_after(p, std::max(milliseconds(1), timeout - age));
 }
 
 void Monitor::link(const std::string &ifname, bool up)

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Probes every WAN in rounds on the agent's event loop and feeds each WAN's
 // state machine; link events come in from the agent's netlink listener.
-// A round never blocks: requests go out, replies are read as they come,
+// A round never blocks: requests go out, answers are read as they come,
 // and the round is judged when its timeout fires.
 #pragma once
 
 #include "agent/event_loop.h"
+#include "config/model.h"
+#include "health/check.h"
+#include "health/curl_multi.h"
 #include "health/icmp_prober.h"
 #include "health/wan_health.h"
 
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,9 +25,9 @@ struct ProbeSpec {
     std::string wan; // name
     std::string ifname;
     uint32_t fwmark = 0;
-    std::vector<in_addr> targets;
-    uint32_t reliability = 1;
-    Thresholds thresholds;
+    config::Health health;
+    std::optional<Prefix> gateway4, gateway6; // for "gateway" and "gateway6" targets
+    State initial = State::Up;
 };
 
 using OnTransition = std::function<void(const std::string &wan, const Transition &)>;
@@ -33,40 +36,52 @@ using OnRound = std::function<void(const std::string &wan, const Round &)>;
 
 class Monitor {
 public:
-    Monitor(agent::EventLoop &loop, std::chrono::milliseconds interval, std::chrono::milliseconds timeout,
-            OnTransition on_transition)
-        : loop_(loop), interval_(interval), timeout_(timeout), on_transition_(std::move(on_transition))
-    {
-    }
+    Monitor(agent::EventLoop &loop, OnTransition on_transition);
     Monitor(const Monitor &) = delete;
     ~Monitor();
 
     Result<void> add(const ProbeSpec &spec);
     Result<void> start();
     void link(const std::string &ifname, bool up);
+    // Probe this WAN now, `down` rounds back to back with a timeout scaled
+    // to its RTT: the data path saw its handshakes stall. The rounds count
+    // as any others, so probes still decide.
+    void burst(const std::string &wan, const std::string &why);
     const WanHealth *health(const std::string &wan) const;
     void on_round(OnRound observer) { on_round_ = std::move(observer); }
 
 private:
+    struct Target {
+        config::ProbeTarget spec;
+        Prefix address;
+        std::unique_ptr<Check> check; // null: an ICMP echo
+        std::string name;             // "198.51.100.7", "tcp://198.51.100.7:443"
+    };
     struct Probe {
         ProbeSpec spec;
-        std::unique_ptr<IcmpProber> prober;
+        std::vector<Target> targets;
+        std::unique_ptr<IcmpProber> icmp4, icmp6;
         std::unique_ptr<WanHealth> health;
+        int timer = -1;       // the rounds
+        int judge_timer = -1; // the current round's timeout
         uint16_t seq = 0;
         bool judged = true; // the current round's verdict is in
-        std::set<uint32_t> answered; // target addresses that answered this round
         Clock::time_point sent_at;
-        Clock::duration rtt_sum{};
+        std::vector<std::optional<Clock::duration>> answers; // per target, this round
+        std::vector<std::string> failures;                   // per target, this round
+        uint32_t burst_left = 0;                             // rounds of a burst still to judge
     };
-    void round();
+    Result<void> open_icmp(Probe &p, int family);
+    void start_round(Probe &p, std::chrono::milliseconds timeout);
     void judge(Probe &p, uint16_t seq);
+    void judge_after(Probe &p, std::chrono::milliseconds delay);
+    std::chrono::milliseconds burst_timeout(const Probe &p) const;
 
     agent::EventLoop &loop_;
-    std::chrono::milliseconds interval_, timeout_;
     OnTransition on_transition_;
     OnRound on_round_;
+    std::unique_ptr<CurlMulti> curl_; // made on the first http target
     std::map<std::string, Probe> probes_;
-    int timer_ = -1;
 };
 
 } // namespace jalur::health

@@ -45,7 +45,11 @@ struct Transition {
 
 class WanHealth {
 public:
-    explicit WanHealth(Thresholds t, Clock::time_point now) : t_(t), since_(now) {}
+    // `initial`: what a reload carries over from the WAN's previous probes
+    WanHealth(Thresholds t, Clock::time_point now, State initial = State::Up)
+        : t_(t), state_(initial), since_(now)
+    {
+    }
 
     // A probe round: good when enough targets answered (the caller applies
     // `reliability`); `why` says what failed, for the log and the alert.

@@ -9,7 +9,7 @@
 
 namespace jalur::notify {
 
-enum class Kind { WanDown, WanDegraded, WanUp, RogueDhcp, AgentStart, AgentStop };
+enum class Kind { WanDown, WanDegraded, WanUp, RogueDhcp, AgentStart, AgentStop, AllWansDown };
 
 struct Alert {
     Kind kind;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "notify/telegram.h"
 
+#include "common/curl_global.h"
+
 #include "common/json.h"
 #include "notify/api_reply.h"
 
@@ -132,11 +134,8 @@ TelegramClient::~TelegramClient() = default;
 Result<TelegramClient> TelegramClient::create(std::string api_base, std::string token,
                                               std::chrono::milliseconds timeout)
 {
-    static std::once_flag once;
-    static CURLcode init = CURLE_OK;
-    std::call_once(once, [] { init = curl_global_init(CURL_GLOBAL_DEFAULT); });
-    if (init != CURLE_OK)
-        return errorf(std::string("libcurl: ") + curl_easy_strerror(init));
+    if (auto r = curl_global(); !r)
+        return r.error();
     while (!api_base.empty() && api_base.back() == '/')
         api_base.pop_back();
     auto impl = std::make_unique<Impl>();

@@ -36,6 +36,9 @@ const std::vector<KindInfo> &kinds()
         {Kind::AgentStart, "agent_start", "▶️ <b>{host}: jalur {version} started</b>\nWANs: {wans}\nAt: {time}",
          {"version", "wans"}},
         {Kind::AgentStop, "agent_stop", "⏹ <b>{host}: jalur {version} stopped</b>\nAt: {time}", {"version", "wans"}},
+        {Kind::AllWansDown, "all_wans_down",
+         "🚨 <b>{host}: every WAN is down</b>\nLast to go: {wan}\nLast resort: {last_resort}\nAt: {time}",
+         {"wan", "last_resort"}},
     };
     return k;
 }

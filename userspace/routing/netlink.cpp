@@ -95,9 +95,12 @@ nlmsghdr *rule_message(char *buf, uint16_t type, uint16_t flags, const Rule &r)
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
     auto *frh = static_cast<fib_rule_hdr *>(mnl_nlmsg_put_extra_header(nlh, sizeof(fib_rule_hdr)));
     frh->family = static_cast<uint8_t>(af_of(r.family));
-    frh->action = FR_ACT_TO_TBL;
+    frh->action = r.action;
     frh->table = r.table < 256 ? static_cast<uint8_t>(r.table) : uint8_t{RT_TABLE_UNSPEC};
-    mnl_attr_put_u32(nlh, FRA_TABLE, r.table);
+    if (r.table)
+        mnl_attr_put_u32(nlh, FRA_TABLE, r.table);
+    if (!r.iifname.empty())
+        mnl_attr_put_strz(nlh, FRA_IIFNAME, r.iifname.c_str());
     mnl_attr_put_u32(nlh, FRA_PRIORITY, r.priority);
     if (r.fwmask) {
         mnl_attr_put_u32(nlh, FRA_FWMARK, r.fwmark);
@@ -327,6 +330,9 @@ Result<std::vector<Rule>> Netlink::rules(int family)
             rule.fwmark = mnl_attr_get_u32(t.tb[FRA_FWMARK]);
         if (t.tb[FRA_FWMASK])
             rule.fwmask = mnl_attr_get_u32(t.tb[FRA_FWMASK]);
+        if (t.tb[FRA_IIFNAME])
+            rule.iifname = mnl_attr_get_str(t.tb[FRA_IIFNAME]);
+        rule.action = h->action;
         if (t.tb[FRA_SRC])
             rule.src = prefix_from(family, mnl_attr_get_payload(t.tb[FRA_SRC]), h->src_len);
         if (t.tb[FRA_SUPPRESS_PREFIXLEN]) {

@@ -38,6 +38,8 @@ struct Rule {
     uint32_t fwmark = 0, fwmask = 0;  // both 0: no mark match
     std::optional<Prefix> src;        // "from"
     int suppress_prefixlen = -1;      // >= 0: FRA_SUPPRESS_PREFIXLEN
+    std::string iifname;              // "iif": arriving on this interface; empty: any
+    uint8_t action = 1;               // FR_ACT_TO_TBL; FR_ACT_UNREACHABLE: no table
     bool operator==(const Rule &) const = default;
 };
 

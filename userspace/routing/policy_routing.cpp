@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "routing/policy_routing.h"
 
+#include <linux/fib_rules.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -28,7 +29,7 @@ PolicyRouting::~PolicyRouting()
     remove_all();
 }
 
-Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans)
+Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans, const std::vector<std::string> &unreachable_from)
 {
     std::vector<Rule> want_rules;
     std::vector<Route> want_routes;
@@ -44,6 +45,14 @@ Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans)
         suppress.table = 254; // main
         suppress.suppress_prefixlen = 0;
         want_rules.push_back(suppress);
+        for (const auto &iif : unreachable_from) {
+            Rule u;
+            u.family = family;
+            u.priority = kLastResortPriority;
+            u.iifname = iif;
+            u.action = FR_ACT_UNREACHABLE;
+            want_rules.push_back(u);
+        }
         for (size_t i = 0; i < wans.size(); i++) {
             const auto &w = wans[i];
             const auto &gw = family == 4 ? w.gateway4 : w.gateway6;

@@ -35,6 +35,8 @@ public:
     static constexpr uint32_t kSuppressPriority = 1000;
     static constexpr uint32_t kMarkPriority = 1001;
     static constexpr uint32_t kMainMetric = 10;
+    // after every WAN's mark rule, before the main table's catch-all
+    static constexpr uint32_t kLastResortPriority = 1900;
 
     PolicyRouting(Netlink &nl, uint32_t fwmark_mask) : nl_(nl), mask_(fwmark_mask) {}
     PolicyRouting(const PolicyRouting &) = delete;
@@ -42,8 +44,10 @@ public:
 
     // Converges to these WANs: adds what is missing, removes what it added
     // before and is no longer wanted (a WAN removed by a reload, a gateway
-    // that changed).
-    Result<void> apply(const std::vector<WanRouting> &wans);
+    // that changed). Traffic arriving on `unreachable_from` that no WAN
+    // carries and no specific route in main reaches gets "network
+    // unreachable" (the last resort with every WAN down).
+    Result<void> apply(const std::vector<WanRouting> &wans, const std::vector<std::string> &unreachable_from = {});
     // Removes everything it added.
     void remove_all();
     // Leaves everything in place (the data path stays for an upgrade).

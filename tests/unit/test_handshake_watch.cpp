@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The passive signal with a fake clock: which stalls start a probe burst.
+#include "health/handshake_watch.h"
+
+#include <catch2/catch.hpp>
+
+using namespace jalur::health;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Two WANs sampled every 100 ms; isp2's handshakes always complete.
+struct Feed {
+    HandshakeWatch w;
+    Clock::time_point now{};
+    HandshakeCounts isp1, isp2;
+    std::vector<Stall> tick(uint64_t syns1, uint64_t acks1, uint64_t syns2 = 1, uint64_t acks2 = 1)
+    {
+        now += 100ms;
+        isp1.syn_out += syns1;
+        isp1.synack_in += acks1;
+        isp2.syn_out += syns2;
+        isp2.synack_in += acks2;
+        return w.update({{"isp1", isp1}, {"isp2", isp2}}, now);
+    }
+};
+
+} // namespace
+
+TEST_CASE("handshakes: unanswered SYNs while another WAN completes its own are a stall")
+{
+    Feed f;
+    CHECK(f.tick(0, 0).empty()); // first sample: nothing to compare
+    CHECK(f.tick(2, 0).empty()); // stalled since here
+    CHECK(f.tick(1, 0).empty()); // 3 SYNs but only 100 ms
+    CHECK(f.tick(0, 0).empty()); // 200 ms
+    auto s = f.tick(0, 0);       // 300 ms: the grace is over
+    REQUIRE(s.size() == 1);
+    CHECK(s[0].wan == "isp1");
+    CHECK(s[0].syns == 3);
+    CHECK(s[0].for_ == 300ms);
+    // reported once, not every tick while it lasts
+    for (int i = 0; i < 20; i++)
+        CHECK(f.tick(1, 0).empty());
+}
+
+TEST_CASE("handshakes: a healthy WAN, slow answers and a lone SYN are not stalls")
+{
+    Feed f;
+    f.tick(0, 0);
+    for (int i = 0; i < 50; i++) // every SYN answered within the next sample
+        CHECK(f.tick(5, i ? 5 : 0).empty());
+    Feed lone;
+    lone.tick(0, 0);
+    lone.tick(2, 0);
+    for (int i = 0; i < 30; i++) // two SYNs (one connection and its retry): under min_syns
+        CHECK(lone.tick(0, 0).empty());
+    Feed slow;
+    slow.tick(0, 0);
+    slow.tick(3, 0);
+    slow.tick(0, 0);
+    CHECK(slow.tick(0, 3).empty()); // answered after 200 ms: the count starts over
+    CHECK(slow.tick(0, 0).empty());
+    CHECK(slow.tick(0, 0).empty());
+}
+
+TEST_CASE("handshakes: nothing completing anywhere is left to the probes")
+{
+    Feed f;
+    f.tick(0, 0, 0, 0);
+    for (int i = 0; i < 40; i++) // both WANs silent: the LAN side, or both down
+        CHECK(f.tick(1, 0, 1, 0).empty());
+}
+
+TEST_CASE("handshakes: reported again after a SYN-ACK, or after the quiet time")
+{
+    HandshakeWatch::Settings s;
+    s.quiet = 1s;
+    Feed f;
+    f.w = HandshakeWatch(s);
+    f.tick(0, 0);
+    f.tick(3, 0);
+    for (int i = 0; i < 2; i++)
+        f.tick(0, 0);
+    REQUIRE(f.tick(0, 0).size() == 1);
+    int again = 0;
+    for (int i = 0; i < 12; i++)
+        again += static_cast<int>(f.tick(1, 0).size());
+    CHECK(again == 1); // once more after a second of quiet
+    f.tick(0, 1);      // an answer: the stall is over
+    f.tick(3, 0);
+    f.tick(0, 0);
+    f.tick(0, 0);
+    CHECK(f.tick(0, 0).size() == 1);
+}
+
+TEST_CASE("handshakes: counters that go back (a new data path) are a new start")
+{
+    Feed f;
+    f.tick(0, 0);
+    f.tick(3, 0);
+    f.isp1 = {};
+    CHECK(f.tick(0, 0).empty());
+    CHECK(f.tick(0, 0).empty());
+    CHECK(f.tick(0, 0).empty());
+    CHECK(f.tick(0, 0).empty());
+}

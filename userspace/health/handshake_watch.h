@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The passive signal: per WAN, TCP handshakes started (SYN out) and
+// completed (SYN-ACK back), as the data path counts them. A WAN whose SYNs
+// go unanswered while another WAN's handshakes complete is reported, so its
+// probes can run at once. Pure: counts and time come from the caller.
+#pragma once
+
+#include "health/wan_health.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jalur::health {
+
+struct HandshakeCounts {
+    uint64_t syn_out = 0, synack_in = 0;
+};
+
+struct Stall {
+    std::string wan;
+    uint64_t syns = 0;          // SYNs sent since its last SYN-ACK
+    Clock::duration for_{};     // how long none came back
+};
+
+class HandshakeWatch {
+public:
+    // A stall: at least `min_syns` unanswered for `grace` (longer than any
+    // healthy handshake), while another WAN completed one within `recent`.
+    // A WAN is reported again only after a SYN-ACK, or `quiet` later.
+    struct Settings {
+        uint64_t min_syns = 3;
+        Clock::duration grace = std::chrono::milliseconds(300);
+        Clock::duration recent = std::chrono::seconds(2);
+        Clock::duration quiet = std::chrono::seconds(10);
+    };
+    HandshakeWatch() = default;
+    explicit HandshakeWatch(Settings s) : s_(s) {}
+
+    // The counters now, for every WAN watched; returns the WANs that stalled.
+    std::vector<Stall> update(const std::map<std::string, HandshakeCounts> &now_counts, Clock::time_point now);
+
+private:
+    struct Wan {
+        HandshakeCounts last;
+        std::optional<Clock::time_point> last_synack; // when a SYN-ACK was last seen
+        std::optional<Clock::time_point> stalled_since;
+        uint64_t unanswered = 0;
+        std::optional<Clock::time_point> reported;
+    };
+    Settings s_;
+    std::map<std::string, Wan> wans_;
+};
+
+} // namespace jalur::health
