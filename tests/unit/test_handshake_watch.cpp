@@ -44,6 +44,19 @@ TEST_CASE("handshakes: unanswered SYNs while another WAN completes its own are a
         CHECK(f.tick(1, 0).empty());
 }
 
+TEST_CASE("handshakes: a sample holding answers and a stall together")
+{
+    // 16 SYNs, 7 answered in the same 100 ms, then nothing: 9 unanswered
+    Feed f;
+    f.tick(0, 0);
+    CHECK(f.tick(16, 7).empty());
+    CHECK(f.tick(0, 0).empty());
+    CHECK(f.tick(0, 0).empty());
+    auto s = f.tick(0, 0);
+    REQUIRE(s.size() == 1);
+    CHECK(s[0].syns == 9);
+}
+
 TEST_CASE("handshakes: a healthy WAN, slow answers and a lone SYN are not stalls")
 {
     Feed f;
@@ -88,7 +101,7 @@ TEST_CASE("handshakes: reported again after a SYN-ACK, or after the quiet time")
         again += static_cast<int>(f.tick(1, 0).size());
     CHECK(again == 1); // once more after a second of quiet
     f.tick(0, 1);      // an answer: the stall is over
-    f.tick(3, 0);
+    f.tick(4, 0);      // 4 more SYNs, one answer already counted against them
     f.tick(0, 0);
     f.tick(0, 0);
     CHECK(f.tick(0, 0).size() == 1);

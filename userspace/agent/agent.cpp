@@ -413,6 +413,7 @@ Result<void> Agent::start_health()
     if (std::none_of(cfg_.wans.begin(), cfg_.wans.end(), [](const config::Wan &w) { return w.health.passive; }))
         return {};
     handshakes_ = health::HandshakeWatch{};
+    watch_handshakes(); // the first sample is the baseline: take it before any traffic is balanced
     auto t = loop_->every(std::chrono::milliseconds(100), [this] { watch_handshakes(); });
     if (!t)
         return t.error();

@@ -8,32 +8,38 @@ std::vector<Stall> HandshakeWatch::update(const std::map<std::string, HandshakeC
 {
     for (auto it = wans_.begin(); it != wans_.end();) // WANs gone by a reload
         it = now_counts.count(it->first) ? std::next(it) : wans_.erase(it);
+    auto balance = [](const HandshakeCounts &c) { return static_cast<int64_t>(c.syn_out - c.synack_in); };
     for (const auto &[name, c] : now_counts) {
         auto [it, fresh] = wans_.try_emplace(name);
         Wan &w = it->second;
         HandshakeCounts last = w.last;
         w.last = c;
-        if (fresh)
-            continue;
-        if (c.syn_out < last.syn_out || c.synack_in < last.synack_in) {
-            w = Wan{}; // counters that went back: a new data path, a new start
+        if (!fresh && (c.syn_out < last.syn_out || c.synack_in < last.synack_in))
+            fresh = true; // counters that went back: a new data path
+        if (fresh) {
+            w = Wan{};
             w.last = c;
+            w.base = balance(c);
             continue;
         }
+        // Counts are sampled, so one sample can hold both the answers to
+        // some SYNs and other SYNs that will never be answered: judge the
+        // balance, not whether any SYN-ACK came.
         if (c.synack_in > last.synack_in) {
             w.last_synack = now;
+            w.base = balance(last);
             w.stalled_since.reset();
-            w.unanswered = 0;
             w.reported.reset();
-        } else if (c.syn_out > last.syn_out) {
-            if (!w.stalled_since)
-                w.stalled_since = now;
-            w.unanswered += c.syn_out - last.syn_out;
         }
+        if (balance(c) <= w.base)
+            w.stalled_since.reset();
+        else if (!w.stalled_since)
+            w.stalled_since = now;
     }
     std::vector<Stall> out;
     for (auto &[name, w] : wans_) {
-        if (!w.stalled_since || w.unanswered < s_.min_syns || now - *w.stalled_since < s_.grace)
+        auto unanswered = balance(w.last) - w.base;
+        if (!w.stalled_since || unanswered < static_cast<int64_t>(s_.min_syns) || now - *w.stalled_since < s_.grace)
             continue;
         if (w.reported && now - *w.reported < s_.quiet)
             continue;
@@ -44,7 +50,7 @@ std::vector<Stall> HandshakeWatch::update(const std::map<std::string, HandshakeC
         if (!others_complete)
             continue; // nothing completes anywhere: the LAN side, or every WAN; the probes will tell
         w.reported = now;
-        out.push_back({name, w.unanswered, now - *w.stalled_since});
+        out.push_back({name, static_cast<uint64_t>(unanswered), now - *w.stalled_since});
     }
     return out;
 }

@@ -21,7 +21,7 @@ struct HandshakeCounts {
 
 struct Stall {
     std::string wan;
-    uint64_t syns = 0;          // SYNs sent since its last SYN-ACK
+    uint64_t syns = 0;          // SYNs sent and not answered
     Clock::duration for_{};     // how long none came back
 };
 
@@ -45,9 +45,11 @@ public:
 private:
     struct Wan {
         HandshakeCounts last;
-        std::optional<Clock::time_point> last_synack; // when a SYN-ACK was last seen
-        std::optional<Clock::time_point> stalled_since;
-        uint64_t unanswered = 0;
+        // SYNs minus SYN-ACKs just before the last sample that saw SYN-ACKs:
+        // what the balance over that is, nothing has answered yet
+        int64_t base = 0;
+        std::optional<Clock::time_point> last_synack;   // when SYN-ACKs last came
+        std::optional<Clock::time_point> stalled_since; // the balance rose over the base
         std::optional<Clock::time_point> reported;
     };
     Settings s_;

@@ -107,7 +107,7 @@ Result<void> Monitor::start()
             continue;
         Probe *probe = &p;
         auto t = loop_.every(p.spec.health.interval, [this, probe] {
-            if (!probe->burst_left) // a burst runs its own rounds
+            if (!probe->bursting) // a burst runs its own rounds
                 start_round(*probe, probe->spec.health.timeout);
         });
         if (!t)
@@ -190,10 +190,15 @@ void Monitor::judge(Probe &p, uint16_t seq)
         on_round_(p.spec.wan, r);
     if (t)
         on_transition_(p.spec.wan, *t);
-    if (p.burst_left && --p.burst_left && p.health->state() != State::Down)
+    if (!p.bursting)
+        return;
+    if (p.burst_left && p.health->state() != State::Down) {
+        p.burst_left--;
         start_round(p, burst_timeout(p));
-    else
+    } else {
+        p.bursting = false;
         p.burst_left = 0;
+    }
 }
 
 milliseconds Monitor::burst_timeout(const Probe &p) const
@@ -211,12 +216,14 @@ void Monitor::burst(const std::string &wan, const std::string &why)
     if (it == probes_.end() || it->second.targets.empty())
         return;
     Probe &p = it->second;
-    if (p.burst_left || p.health->state() == State::Down)
+    if (p.bursting || p.health->state() == State::Down)
         return;
     auto timeout = burst_timeout(p);
     spdlog::info("WAN {}: {}; probing now, {} rounds of {} ms", wan, why, p.spec.health.down, timeout.count());
+    p.bursting = true;
     p.burst_left = p.spec.health.down;
     if (p.judged) {
+        p.burst_left--;
         start_round(p, timeout);
         return;
     }

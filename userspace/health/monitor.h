@@ -69,7 +69,8 @@ private:
         Clock::time_point sent_at;
         std::vector<std::optional<Clock::duration>> answers; // per target, this round
         std::vector<std::string> failures;                   // per target, this round
-        uint32_t burst_left = 0;                             // rounds of a burst still to judge
+        uint32_t burst_left = 0;                             // burst rounds still to start
+        bool bursting = false;                               // until the burst's last round is judged
     };
     Result<void> open_icmp(Probe &p, int family);
     void start_round(Probe &p, std::chrono::milliseconds timeout);
