@@ -46,6 +46,34 @@ measure() { # PROFILE_YAML FAILURE (carrier|blackhole) LABEL
   echo "| $label | $failure | $(stats "${down[@]}") | $(stats "${back[@]}") |"
 }
 
+# The passive signal under traffic: both WANs balanced 1:1 and a client
+# opening 10 connections at a time all along; ms from the blackhole to the
+# agent's "WAN isp1 down" (its log's timestamp).
+log_ms() { # the epoch ms of the agent log's last line matching $1
+  date -d "$(grep -- "$1" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f1)" +%s%3N
+}
+_log_more_than() { (($(grep -c -- "$1" "$E2E_TMP/agent.log" || true) > $2)); }
+measure_passive() { # PROFILE_YAML LABEL
+  local profile=$1 label=$2 took=() i n t0
+  write_config "$E2E_TMP/jalur.yaml" 1 1 -- "health: $profile"
+  agent_start "$E2E_TMP/jalur.yaml"
+  for ((i = 0; i < runs; i++)); do
+    n=$(grep -c "WAN isp1 down" "$E2E_TMP/agent.log" || true)
+    lab_impair "$LAB" 1 blackhole
+    t0=$(now_ms)
+    while ! _log_more_than "WAN isp1 down" "$n" && (($(now_ms) - t0 < 30000)); do
+      lab_exec "$LAB" c1 "$LAB_PYTHON" "$JALUR_SOURCE_DIR/tools/lab/clients/parallel_connect.py" \
+        198.51.100.10 10 0.3 >/dev/null
+    done
+    took+=($(($(log_ms "WAN isp1 down") - t0)))
+    n=$(grep -c "WAN isp1 up" "$E2E_TMP/agent.log" || true)
+    lab_impair "$LAB" 1 restore
+    wait_until 30 _log_more_than "WAN isp1 up" "$n"
+  done
+  agent_stop
+  echo "| $label | blackhole, under traffic | $(stats "${took[@]}") | (as above) |"
+}
+
 e2e_begin --isps 2 --clients 1
 echo "| profile | failure | to the backup | back to the primary |"
 echo "|---|---|---|---|"
@@ -55,3 +83,4 @@ measure "$fast" carrier "fast (200ms, down 2, up 3)"
 measure "$fast" blackhole "fast (200ms, down 2, up 3)"
 measure "$default" carrier "default (1s, down 3, up 3)"
 measure "$default" blackhole "default (1s, down 3, up 3)"
+measure_passive "$default" "default, passive signal (1:1 balancing)"

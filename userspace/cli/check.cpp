@@ -40,6 +40,16 @@ const char *affinity_name(config::Affinity a)
     }
 }
 
+std::string probing(const config::Health &h)
+{
+    std::string targets;
+    for (const auto &t : h.targets)
+        targets += (targets.empty() ? "" : ", ") + t.text;
+    return "every " + std::to_string(h.interval.count()) + "ms (timeout " + std::to_string(h.timeout.count()) +
+           "ms), " + std::to_string(h.reliability) + " of [" + targets + "] must answer, down after " +
+           std::to_string(h.down) + ", up after " + std::to_string(h.up) + ", passive " + (h.passive ? "on" : "off");
+}
+
 void print_summary(const std::string &path, const config::Config &cfg)
 {
     std::cout << path << ": OK (" << plural(cfg.wans.size(), "WAN", "WANs") << ", "
@@ -49,7 +59,8 @@ void print_summary(const std::string &path, const config::Config &cfg)
         std::cout << "  wan " << w.name << ": interface " << w.interface << ", gateway " << w.gateway.value_or("-")
                   << ", gateway6 " << w.gateway6.value_or("-") << ", weight " << w.weight << ", tier " << w.tier
                   << ", fwmark " << config::hex(w.fwmark) << "/" << config::hex(cfg.fwmark_mask) << ", table "
-                  << w.table << "\n";
+                  << w.table << "\n"
+                  << "    probes: " << probing(w.health) << "\n";
     for (const auto &p : cfg.policies) {
         std::cout << "  policy " << p.name << (p.name == cfg.default_policy ? " (default)" : "") << ": "
                   << mode_name(p.mode);
@@ -66,6 +77,11 @@ void print_summary(const std::string &path, const config::Config &cfg)
     }
     if (cfg.default_policy == config::kBypass)
         std::cout << "  traffic no rule matches: bypass (unbalanced, main table)\n";
+    std::cout << "  every WAN down: last resort "
+              << (cfg.last_resort == config::LastResort::Keep   ? "keep (the last WAN to go keeps carrying traffic)"
+                  : cfg.last_resort == config::LastResort::Main ? "main (the main table routes)"
+                                                                : "unreachable (the LAN is told at once)")
+              << "\n";
 }
 
 } // namespace
