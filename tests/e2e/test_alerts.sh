@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Alerts to Telegram (a Bot API mock in the lab's internet) that are never
-# lost: with every WAN cut, alerts wait in the spool, through a SIGKILL and a
+# lost: with every WAN cut (and an all_wans_down alert), alerts wait in the spool, through a SIGKILL and a
 # restart, and arrive in order, exactly once, when a WAN is back. A 429's
 # retry_after is obeyed; a chat answering 401 does not hold the other one; a
 # request that hangs is retried.
@@ -26,7 +26,8 @@ write_config "$E2E_TMP/jalur.yaml" 1 1 -- \
   "    wan_down: 'down {wan}'" \
   "    wan_up: 'up {wan}'" \
   "    agent_start: 'start'" \
-  "    agent_stop: 'stop'"
+  "    agent_stop: 'stop'" \
+  "    all_wans_down: 'all down'"
 
 texts() { # CHAT: the texts the mock accepted for it, one per line
   lab_botapi "$LAB" GET /_messages |
@@ -39,7 +40,7 @@ log_count() { grep -c "$1" "$E2E_TMP/agent.log" || true; }
 _more_than() { (($(log_count "$1") > $2)); }
 # what the agent log says happened, as the test templates render it, from line $1 on
 expected_since() {
-  tail -n +"$1" "$E2E_TMP/agent.log" | sed -nE 's/.*jalur running.*/start/p; s/.* WAN (isp[0-9]) (down|up)\b.*/\2 \1/p'
+  tail -n +"$1" "$E2E_TMP/agent.log" | sed -nE 's/.*jalur running.*/start/p; s/.* WAN (isp[0-9]) (down|up)\b.*/\2 \1/p; s/.*every WAN is down.*/all down/p'
 }
 
 # --- the start alert, to both chats
@@ -55,19 +56,19 @@ lab_impair "$LAB" 1 blackhole
 lab_impair "$LAB" 2 blackhole
 wait_until 10 _more_than "WAN isp2 down" 0
 wait_until 10 _more_than "WAN isp1 down" 0
-wait_until 5 spooled_is 2
+wait_until 5 spooled_is 3 # and the all_wans_down alert
 assert_eq "$(texts "$A")$(texts "$B")" "" "nothing delivered while every WAN is down"
 
 # --- SIGKILL while they wait; the restarted agent raises more while still cut
 agent_kill
-assert_eq "$(spooled)" 2 "alerts in the spool after SIGKILL"
+assert_eq "$(spooled)" 3 "alerts in the spool after SIGKILL"
 agent_start "$E2E_TMP/jalur.yaml"
 wait_until 10 _more_than "WAN isp2 down" 1
 wait_until 10 _more_than "WAN isp1 down" 1
-wait_until 5 spooled_is 5
-grep -q "2 alert(s) from before are waiting" "$E2E_TMP/agent.log" || fail "the restart did not resume the spool"
+wait_until 5 spooled_is 7
+grep -q "3 alert(s) from before are waiting" "$E2E_TMP/agent.log" || fail "the restart did not resume the spool"
 assert_eq "$(texts "$A")$(texts "$B")" "" "nothing delivered while every WAN is still down"
-note "5 alerts waiting: $(expected_since "$mark" | paste -sd, -)"
+note "7 alerts waiting: $(expected_since "$mark" | paste -sd, -)"
 
 # --- WANs back: everything, in order, exactly once, to both chats
 lab_impair "$LAB" 1 restore
@@ -75,11 +76,11 @@ lab_impair "$LAB" 2 restore
 wait_until 15 _more_than "WAN isp1 up" 0
 wait_until 15 _more_than "WAN isp2 up" 0
 expected=$(expected_since "$mark")
-assert_eq "$(echo "$expected" | wc -l)" 7 "events (2 down, start, 2 down, 2 up)"
+assert_eq "$(echo "$expected" | wc -l)" 9 "events (2 down, all down, start, 2 down, all down, 2 up)"
 wait_until 30 has_texts "$A" "$expected"
 wait_until 10 has_texts "$B" "$expected"
 wait_until 5 spooled_is 0
-note "all 7 delivered in order, once each, to both chats: $(texts "$A" | paste -sd, -)"
+note "all 9 delivered in order, once each, to both chats: $(texts "$A" | paste -sd, -)"
 
 # --- 429 with retry_after 2 for the group: its next try waits 2 s; the other chat does not
 lab_botapi "$LAB" POST /_reset >/dev/null
