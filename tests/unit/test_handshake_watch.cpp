@@ -118,3 +118,19 @@ TEST_CASE("handshakes: counters that go back (a new data path) are a new start")
     CHECK(f.tick(0, 0).empty());
     CHECK(f.tick(0, 0).empty());
 }
+
+TEST_CASE("handshakes: a forgotten WAN (its state changed) can be reported again at once")
+{
+    Feed f;
+    f.tick(0, 0);
+    f.tick(3, 0);
+    f.tick(0, 0);
+    f.tick(0, 0);
+    REQUIRE(f.tick(0, 0).size() == 1);
+    f.w.forget("isp1");
+    CHECK(f.tick(0, 0).empty()); // a fresh baseline
+    f.tick(3, 0);
+    f.tick(0, 0);
+    f.tick(0, 0);
+    CHECK(f.tick(0, 0).size() == 1);
+}

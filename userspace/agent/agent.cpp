@@ -536,6 +536,7 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
                 v->last_failure = t.cause;
         }
     });
+    handshakes_.forget(wan); // a WAN back up may stall again at once; one gone down starts afresh
     bool was_any_live = best_wan(cfg_, true) != nullptr;
     wan_states_[wan] = t.to == health::State::Up         ? JALUR_WAN_UP
                        : t.to == health::State::Degraded ? JALUR_WAN_DEGRADED

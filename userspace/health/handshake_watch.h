@@ -39,6 +39,8 @@ public:
     HandshakeWatch() = default;
     explicit HandshakeWatch(Settings s) : s_(s) {}
 
+    // A WAN changed state: what was seen before no longer counts.
+    void forget(const std::string &wan) { wans_.erase(wan); }
     // The counters now, for every WAN watched; returns the WANs that stalled.
     std::vector<Stall> update(const std::map<std::string, HandshakeCounts> &now_counts, Clock::time_point now);
 
