@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Failover through the real agent: carrier loss and an upstream blackhole on
-# ISP1 send new connections to ISP2; when ISP1 is back it is used again,
-# and a stream opened through ISP2 during the outage is not broken.
+# Failover through the real agent: carrier loss, an upstream blackhole and
+# the loss of its address on ISP1 send new connections to ISP2; when ISP1
+# is back it is used again, and a stream opened through ISP2 during the
+# outage is not broken.
 source "$(dirname "$0")/lib.sh"
 
 e2e_begin --isps 2 --clients 2
@@ -41,5 +42,16 @@ assert_eq "$(wans_used 2 40)" "100.64.1.2 100.64.2.2" "ISP1 used again after the
 wait "$stream" || fail "the stream opened during the outage broke when ISP1 returned"
 assert_eq "$(awk '{print $2}' "$E2E_TMP/stream" | sort -u)" "100.64.2.2" "the stream stayed on ISP2"
 assert_in_range "$(wc -l <"$E2E_TMP/stream")" 35 45 "stream lines (10 a second for 4 s)"
+
+# --- the WAN's address removed (a lease that ended): down at once; back with
+# it, its table's default route (which the kernel removed) restored
+lab_exec "$LAB" rtr ip addr del 100.64.1.2/24 dev wan1
+wait_until 2 _more_than "WAN isp1 down: no IPv4 address on wan1" 0
+assert_eq "$(wans_used 1 40)" "100.64.2.2" "new connections while wan1 has no address"
+lab_exec "$LAB" rtr ip addr add 100.64.1.2/24 dev wan1
+wait_until 10 _more_than "WAN isp1 up" 2
+assert_eq "$(lab_exec "$LAB" rtr ip route show table 101 | awk '{print $1, $2, $3}')" "default via 100.64.1.1" \
+  "table 101's default route back"
+assert_eq "$(wans_used 2 40)" "100.64.1.2 100.64.2.2" "ISP1 used again with its address back"
 grep -E "WAN isp1 (down|up)" "$E2E_TMP/agent.log" | sed 's/^/    /'
 echo "PASS"

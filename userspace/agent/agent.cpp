@@ -116,6 +116,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     a->publish_board(a->cfg_);
     if (auto r = a->start_health(); !r)
         return r.error();
+    a->check_wan_addresses();
     auto rogue = dhcp::RogueWatch::start(*a->loop_, *a->dp_, a->cfg_, [self](const dhcp::RogueAlert &alert) {
         self->on_rogue_dhcp(alert);
     });
@@ -407,6 +408,9 @@ Result<void> Agent::start_health()
     if (auto r = monitor->start(); !r)
         return r;
     monitor_ = std::move(monitor);
+    for (const auto &[ifname, f] : links_) // a rebuilt monitor learns what the old one knew
+        if (!f.carrier || !f.address)
+            update_link(ifname);
     if (passive_timer_ >= 0)
         loop_->cancel(passive_timer_);
     passive_timer_ = -1;
@@ -419,6 +423,37 @@ Result<void> Agent::start_health()
         return t.error();
     passive_timer_ = t.value();
     return {};
+}
+
+// A WAN without an address of its main family (IPv4 when it has an IPv4
+// gateway) is down at once, as for carrier loss: a DHCP lease or PPPoE
+// session that ended.
+void Agent::check_wan_addresses()
+{
+    std::map<int, std::vector<routing::Address>> by_family;
+    for (int family : {4, 6})
+        if (auto a = nl_->addresses(family))
+            by_family[family] = a.value();
+    for (const auto &w : cfg_.wans) {
+        int family = w.gateway ? 4 : 6;
+        int ifindex = static_cast<int>(ifindex_of(w.interface));
+        const auto &addrs = by_family[family];
+        bool has = std::any_of(addrs.begin(), addrs.end(), [&](const routing::Address &a) { return a.ifindex == ifindex; });
+        auto &facts = links_[w.interface];
+        facts.address_family = family;
+        if (facts.address != has) {
+            facts.address = has;
+            update_link(w.interface);
+        }
+    }
+}
+
+void Agent::update_link(const std::string &ifname)
+{
+    const auto &f = links_[ifname];
+    std::string cause = !f.carrier ? "carrier lost" : "no IPv" + std::to_string(f.address_family) + " address on " + ifname;
+    if (monitor_)
+        monitor_->link(ifname, f.carrier && f.address, cause);
 }
 
 // The passive signal: ten reads a second of two counters per WAN.
@@ -597,8 +632,10 @@ void Agent::on_netlink_event()
     nl_events_->drain([&](const nlmsghdr *m) {
         if (auto l = routing::parse_link(m)) {
             char name[IF_NAMESIZE] = "";
-            if (monitor_ && if_indextoname(static_cast<unsigned>(l->ifindex), name))
-                monitor_->link(name, l->carrier); // at once: carrier loss needs no probe
+            if (if_indextoname(static_cast<unsigned>(l->ifindex), name)) {
+                links_[name].carrier = l->carrier;
+                update_link(name); // at once: carrier loss needs no probe
+            }
         }
         if (auto r = routing::parse_route(m))
             relevant = relevant || r->table == RT_TABLE_MAIN;
@@ -613,6 +650,7 @@ void Agent::on_netlink_event()
     local_nets_dirty_ = true;
     (void)loop_->after(std::chrono::milliseconds(50), [this] {
         local_nets_dirty_ = false;
+        check_wan_addresses();
         if (auto r = refresh_local_nets(); !r)
             spdlog::warn("local destinations: {}", r.error().message);
         if (auto r = apply_routing(cfg_); !r)

@@ -56,6 +56,8 @@ private:
     void on_netlink_event();
     Result<void> start_health(); // also on a reload that changes what is probed
     void watch_handshakes();
+    void check_wan_addresses();
+    void update_link(const std::string &ifname);
     void on_transition(const std::string &wan, const health::Transition &t);
     void on_rogue_dhcp(const dhcp::RogueAlert &alert);
     const config::Wan *best_wan(const config::Config &cfg, bool live_only) const;
@@ -82,6 +84,12 @@ private:
     std::unique_ptr<routing::PolicyRouting> routing_;
     std::unique_ptr<health::Monitor> monitor_;
     health::HandshakeWatch handshakes_;
+    struct LinkFacts {
+        bool carrier = true;
+        bool address = true;
+        int address_family = 4;
+    };
+    std::map<std::string, LinkFacts> links_; // by interface name
     int passive_timer_ = -1;
     std::unique_ptr<dhcp::RogueWatch> rogue_;
     std::unique_ptr<notify::Notifier> notifier_; // null without a notify section

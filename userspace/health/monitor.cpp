@@ -232,12 +232,12 @@ void Monitor::burst(const std::string &wan, const std::string &why)
     judge_after(p, std::max(milliseconds(1), timeout - age));
 }
 
-void Monitor::link(const std::string &ifname, bool up)
+void Monitor::link(const std::string &ifname, bool up, const std::string &cause)
 {
-    spdlog::debug("link {}: carrier {}", ifname, up ? "up" : "down");
+    spdlog::debug("link {}: {}", ifname, up ? "up" : cause);
     for (auto &[_, p] : probes_)
         if (p.spec.ifname == ifname)
-            if (auto t = p.health->on_link(up, Clock::now()))
+            if (auto t = p.health->on_link(up, Clock::now(), cause))
                 on_transition_(p.spec.wan, *t);
 }
 

@@ -42,7 +42,9 @@ public:
 
     Result<void> add(const ProbeSpec &spec);
     Result<void> start();
-    void link(const std::string &ifname, bool up);
+    // The WAN's link: up when it has carrier and an address; `cause` says
+    // what is missing when it is down.
+    void link(const std::string &ifname, bool up, const std::string &cause);
     // Probe this WAN now, `down` rounds back to back with a timeout scaled
     // to its RTT: the data path saw its handshakes stall. The rounds count
     // as any others, so probes still decide.

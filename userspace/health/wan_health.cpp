@@ -99,15 +99,15 @@ std::optional<Transition> WanHealth::on_round(const Round &r, Clock::time_point 
     return std::nullopt;
 }
 
-std::optional<Transition> WanHealth::on_link(bool up, Clock::time_point now)
+std::optional<Transition> WanHealth::on_link(bool up, Clock::time_point now, const std::string &cause)
 {
     if (up == link_up_)
         return std::nullopt;
     link_up_ = up;
     good_ = bad_ = 0;
     if (!up) {
-        last_failure_ = "carrier lost";
-        return go(State::Down, "carrier lost", now);
+        last_failure_ = cause;
+        return go(State::Down, cause, now);
     }
     return std::nullopt; // back only after up_after good rounds
 }

@@ -59,8 +59,9 @@ public:
     std::optional<double> loss_percent() const;
     std::optional<std::chrono::microseconds> mean_rtt() const;
     // Carrier (or the WAN's address) lost: down at once, no waiting for
-    // probes. Back: probes must then pass `up_after` rounds.
-    std::optional<Transition> on_link(bool up, Clock::time_point now);
+    // probes; `cause` says which. Back: probes must then pass `up_after`
+    // rounds.
+    std::optional<Transition> on_link(bool up, Clock::time_point now, const std::string &cause = "carrier lost");
 
     State state() const { return state_; }
     Clock::time_point since() const { return since_; }

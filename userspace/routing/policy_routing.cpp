@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 namespace jalur::routing {
 
@@ -84,18 +86,38 @@ Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans, const std
     // add first, then remove the stale: traffic never meets a missing route
     // only what changed is written: every write is a netlink event that the
     // agent itself listens to
+    // The kernel removes a route on its own when the address its gateway
+    // was reached by goes (a DHCP lease lost): what was added is checked
+    // against what is there. One WAN's route that cannot be added (no
+    // address yet) does not keep the others from being applied.
+    std::map<std::pair<int, uint32_t>, std::vector<Route>> present;
+    auto in_kernel = [&](const Route &r) {
+        auto key = std::pair{r.family, r.table};
+        if (!present.count(key)) {
+            auto got = nl_.routes(r.family, r.table);
+            present[key] = got ? got.value() : std::vector<Route>{};
+        }
+        return contains(present[key], r, same_route);
+    };
+    std::optional<Error> first_error;
     for (const auto &r : want_routes) {
-        if (contains(routes_, r, same_route))
+        bool known = contains(routes_, r, same_route);
+        if (known && in_kernel(r))
             continue;
-        if (auto res = nl_.add_route(r); !res)
-            return res;
-        routes_.push_back(r);
+        if (auto res = nl_.add_route(r); !res) {
+            first_error = first_error.value_or(res.error());
+            continue;
+        }
+        if (!known)
+            routes_.push_back(r);
     }
     for (const auto &r : want_rules) {
         if (contains(rules_, r, std::equal_to<Rule>()))
             continue;
-        if (auto res = nl_.add_rule(r); !res)
-            return res;
+        if (auto res = nl_.add_rule(r); !res) {
+            first_error = first_error.value_or(res.error());
+            continue;
+        }
         rules_.push_back(r);
     }
     for (auto it = rules_.begin(); it != rules_.end();) {
@@ -114,6 +136,8 @@ Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans, const std
         (void)nl_.delete_route(*it);
         it = routes_.erase(it);
     }
+    if (first_error)
+        return *first_error;
     return {};
 }
 
