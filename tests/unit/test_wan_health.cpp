@@ -140,3 +140,18 @@ TEST_CASE("no thresholds: never degraded")
         CHECK_FALSE(h.on_round(round_of(3, 1, 900), now += 1s));
     CHECK(h.state() == State::Up);
 }
+
+TEST_CASE("a reload's initial state is kept, and the link's cause is the one given")
+{
+    WanHealth h({3, 2}, Clock::time_point{}, State::Down);
+    CHECK(h.state() == State::Down);
+    Clock::time_point now{};
+    CHECK_FALSE(h.on_round(true, "", now += 1s));
+    auto up = h.on_round(true, "", now += 1s);
+    REQUIRE(up);
+    CHECK(up->from == State::Down);
+    auto down = h.on_link(false, now += 1s, "no IPv4 address on wan1");
+    REQUIRE(down);
+    CHECK(down->cause == "no IPv4 address on wan1");
+    CHECK(h.last_failure() == "no IPv4 address on wan1");
+}
