@@ -117,10 +117,25 @@ static __always_inline void walk_options(struct jalur_dhcp_buf *w, __u32 start, 
 	bpf_loop(JALUR_DHCP_BUF, dhcp_option_step, NULL, 0);
 }
 
+/*
+ * One inspection for XDP and tc. The hooks differ only in how bytes past
+ * the linear header are read, so the code below takes the program's context
+ * and `skb`: false for an xdp_md, true for an __sk_buff. It is inlined into
+ * one small wrapper per hook (dhcp_inspect, dhcp_inspect_skb) where `skb` is
+ * a constant, so each copy holds only its own hook's helper.
+ */
+static __always_inline long dhcp_load_bytes(void *ctx, const bool skb, __u32 off, void *to, __u32 len)
+{
+	if (skb)
+		return bpf_skb_load_bytes(ctx, off, to, len);
+	return bpf_xdp_load_bytes(ctx, off, to, len);
+}
+
 /* Fills the event from a DHCPv4 message of `len` bytes at packet offset
  * `off`: copied to scratch, fixed fields read, then the options, and the
  * file and sname fields when option 52 says they hold options too. */
-static __always_inline void read_dhcp4(struct xdp_md *ctx, __u32 off, __u32 len, struct jalur_dhcp_event *ev)
+static __always_inline void read_dhcp4(void *ctx, const bool skb, __u32 off, __u32 len,
+				       struct jalur_dhcp_event *ev)
 {
 	struct jalur_dhcp_buf *w;
 	__u32 zero = 0;
@@ -130,7 +145,7 @@ static __always_inline void read_dhcp4(struct xdp_md *ctx, __u32 off, __u32 len,
 	if (len < BOOTP_COOKIE)
 		ev->flags |= JALUR_DHCP_EV_MALFORMED;
 	w = bpf_map_lookup_elem(&dhcp_scratch, &zero);
-	if (!w || len < 1 || bpf_xdp_load_bytes(ctx, off, w->b, len))
+	if (!w || len < 1 || dhcp_load_bytes(ctx, skb, off, w->b, len))
 		return;
 	if (len < BOOTP_COOKIE) {
 		if (len >= BOOTP_XID + 4)
@@ -277,13 +292,15 @@ static __always_inline bool rate_allows(const __u8 *mac, __u64 now)
 
 /*
  * Inspects a LAN packet on a port in dhcp_ports. Returns true when guard
- * mode drops it. parsed/p: what parse_packet() made of it.
+ * mode drops it. parsed/p: what parse_packet() made of it; pkt_len: the
+ * whole packet (an skb's can run past data_end); hw_vlan: a tag the stack
+ * took off the frame before the hook (tc's skb->vlan_tci), reported when the
+ * frame itself carries none.
  */
-static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_port *port, int parsed,
-					 const struct packet *p)
+static __always_inline bool dhcp_inspect_pkt(void *ctx, const bool skb, void *data, void *data_end, __u32 pkt_len,
+					     __u32 ifindex, __u16 hw_vlan, const struct jalur_dhcp_port *port,
+					     int parsed, const struct packet *p)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
 	struct jalur_dhcp_stats *st;
 	struct jalur_dhcp_event ev = {};
 	struct jalur_dhcp_event *out;
@@ -308,8 +325,8 @@ static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_
 	st->inspected++;
 
 	ev.time_ns = bpf_ktime_get_ns();
-	ev.ifindex = ctx->ingress_ifindex;
-	ev.vlan = p->vlan;
+	ev.ifindex = ifindex;
+	ev.vlan = p->vlan ? p->vlan : hw_vlan;
 	ev.kind = kind;
 	__builtin_memcpy(ev.server_mac, eth->h_source, 6);
 	__builtin_memcpy(ev.src_addr, p->saddr, 16);
@@ -321,11 +338,11 @@ static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_
 			return false;
 		len = bpf_ntohs(uh->len);
 		len = len > sizeof(*uh) ? len - sizeof(*uh) : 0;
-		if (msg + len > (__u32)(data_end - data)) {
-			len = data_end - data > msg ? (__u32)(data_end - data) - msg : 0;
+		if (msg + len > pkt_len) {
+			len = pkt_len > msg ? pkt_len - msg : 0;
 			ev.flags |= JALUR_DHCP_EV_MALFORMED;
 		}
-		read_dhcp4(ctx, msg, len, &ev);
+		read_dhcp4(ctx, skb, msg, len, &ev);
 	} else if (kind == JALUR_DHCP_V6) {
 		__u8 *m = data + l4 + sizeof(struct udphdr);
 
@@ -357,6 +374,88 @@ static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_
 		st->ringbuf_full++;
 	}
 	return port->mode == JALUR_DHCP_GUARD;
+}
+
+static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_port *port, int parsed,
+				    const struct packet *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	return dhcp_inspect_pkt(ctx, false, data, data_end, data_end - data, ctx->ingress_ifindex, 0, port, parsed,
+				p);
+}
+
+static __noinline bool dhcp_inspect_skb(struct __sk_buff *skb, const struct jalur_dhcp_port *port, int parsed,
+					const struct packet *p)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	__u16 hw_vlan = skb->vlan_present ? skb->vlan_tci & 0x0fff : 0;
+
+	return dhcp_inspect_pkt(skb, true, data, data_end, skb->len, skb->ingress_ifindex, hw_vlan, port, parsed,
+				p);
+}
+
+/*
+ * A first look at a frame's linear header, for programs that see every
+ * packet of a port (jalur_tc_port): false when dhcp_inspect_pkt() could not
+ * report it, whatever its mode; true when it may (then the full parse and
+ * the inspection decide). IPv4 that is not UDP from port 67, IPv6 TCP, UDP
+ * not from 547 and ICMPv6 other than an RA leave here. What cannot be told
+ * from the linear header (a tag still in the frame, IPv6 extension headers,
+ * headers past data_end, a possible router's packet that RA guard must
+ * see) goes on to the full parse.
+ */
+static __always_inline bool maybe_server_message(void *data, void *data_end)
+{
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > data_end)
+		return true;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *iph = (void *)(eth + 1);
+		struct udphdr *uh;
+
+		if ((void *)(iph + 1) > data_end)
+			return true;
+		/* not IPv4 inside (maybe_hidden_ra reads it as IPv6): the parser's call */
+		if (iph->version != 4)
+			return true;
+		if (iph->protocol != IPPROTO_UDP)
+			return false;
+		uh = (void *)iph + iph->ihl * 4;
+		if ((void *)(uh + 1) > data_end)
+			return true;
+		return uh->source == bpf_htons(DHCP4_SERVER_PORT);
+	}
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		if ((void *)(ip6 + 1) > data_end)
+			return true;
+		/* a possible router: RA guard judges all it sends (maybe_hidden_ra) */
+		if (ip6->hop_limit == 255 && ip6->saddr.in6_u.u6_addr8[0] == 0xfe &&
+		    (ip6->saddr.in6_u.u6_addr8[1] & 0xc0) == 0x80)
+			return true;
+		if (ip6->nexthdr == IPPROTO_UDP) {
+			struct udphdr *uh = (void *)(ip6 + 1);
+
+			if ((void *)(uh + 1) > data_end)
+				return true;
+			return uh->source == bpf_htons(DHCP6_SERVER_PORT);
+		}
+		if (ip6->nexthdr == IPPROTO_ICMPV6) {
+			__u8 *type = (void *)(ip6 + 1);
+
+			if ((void *)(type + 1) > data_end)
+				return true;
+			return *type == ICMPV6_ROUTER_ADVERT;
+		}
+		return is_ipv6_ext(ip6->nexthdr);
+	}
+	/* a tag left in the frame (the stack takes off only the outer one) */
+	return eth->h_proto == bpf_htons(ETH_P_8021Q) || eth->h_proto == bpf_htons(ETH_P_8021AD);
 }
 
 #endif

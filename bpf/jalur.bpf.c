@@ -3,8 +3,9 @@
  * jalur's data path. Control flow only; each concern has its header.
  *
  *   LAN ingress XDP: decide the WAN, hand the fwmark to tc in metadata;
- *                    inspect DHCP/RA (also on LAN bridge ports)
+ *                    inspect DHCP/RA (also on LAN bridge ports with native XDP)
  *   LAN ingress tc:  set skb->mark (XDP cannot), or decide itself without XDP
+ *   LAN port tc:     inspect DHCP/RA on bridge ports without native XDP
  *   WAN ingress tc:  rx counters, pin inbound connections to their WAN
  */
 #include "common.h"
@@ -64,6 +65,34 @@ int jalur_xdp_port(struct xdp_md *ctx)
 		return XDP_PASS;
 	parsed = parse_packet(data, data_end, data_end - data, &p);
 	return dhcp_inspect(ctx, port, parsed, &p) ? XDP_DROP : XDP_PASS;
+}
+
+/* LAN bridge ports where XDP would run in generic mode (the agent's rule:
+ * userspace/dhcp/rogue_watch.cpp): the same inspection as jalur_xdp_port,
+ * from tc. Generic XDP builds an XDP view of every skb; here most packets
+ * leave after a look at their linear header, GSO skbs as they are, and only
+ * a possible server message is looked up, parsed and inspected. */
+SEC("tc")
+int jalur_tc_port(struct __sk_buff *skb)
+{
+	__u32 ifindex = skb->ingress_ifindex;
+	struct jalur_dhcp_port *port;
+	struct packet p = {};
+	void *data, *data_end;
+	int parsed;
+
+	if (!maybe_server_message((void *)(long)skb->data, (void *)(long)skb->data_end))
+		return TC_ACT_OK;
+	port = bpf_map_lookup_elem(&dhcp_ports, &ifindex);
+	if (!port || port->mode == JALUR_DHCP_OFF)
+		return TC_ACT_OK;
+	/* the parser reads headers in place: make all of the (rare, small)
+	 * candidate linear, as generic XDP would; on failure parse what is */
+	bpf_skb_pull_data(skb, skb->len);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	parsed = parse_packet(data, data_end, skb->len, &p);
+	return dhcp_inspect_skb(skb, port, parsed, &p) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 static __always_inline void set_mark(struct __sk_buff *skb, __u32 mark)

@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Rogue DHCP detection: DHCPv4/DHCPv6 server messages and router
 // advertisements from untrusted sources, crafted to probe the parser's edges.
+// Every case runs through each program that inspects: the LAN's XDP program,
+// the bridge-port XDP program and the bridge-port tc program.
 #include "support/bpf_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <netinet/in.h>
 
 #include <cstring>
+#include <ostream>
 
 using namespace jalur;
 using namespace jalur::test;
 
 namespace {
 
-constexpr uint32_t kPort = 1; // BPF_PROG_TEST_RUN delivers XDP frames on lo
+constexpr uint32_t kPort = 1; // BPF_PROG_TEST_RUN delivers XDP frames on lo; tc runs are told the same
 constexpr const char *kRogueMac = "02:00:00:00:06:66";
 constexpr uint8_t kOffer = 2, kAck = 5, kNak = 6;
 
@@ -53,9 +57,39 @@ Bytes dhcp4_wrap(const Bytes &message, const char *src_mac = kRogueMac)
 
 Bytes dhcp4(const DhcpMessage &m, const char *src_mac = kRogueMac) { return dhcp4_wrap(m.build(), src_mac); }
 
+enum class Hook { XdpLan, XdpPort, TcPort };
+enum class Verdict { Pass, Drop, Other };
+
+#define EACH_HOOK GENERATE(Hook::XdpLan, Hook::XdpPort, Hook::TcPort)
+
+std::ostream &operator<<(std::ostream &o, Hook h)
+{
+    return o << (h == Hook::XdpLan ? "jalur_xdp_lan" : h == Hook::XdpPort ? "jalur_xdp_port" : "jalur_tc_port");
+}
+
+std::ostream &operator<<(std::ostream &o, Verdict v)
+{
+    return o << (v == Verdict::Pass ? "pass" : v == Verdict::Drop ? "drop" : "other");
+}
+
+Verdict run_on(BpfFixture &fx, Hook hook, const Bytes &frame)
+{
+    if (hook == Hook::TcPort) {
+        int a = fx.run_tc_port(frame, kPort).action;
+        return a == TC_ACT_OK ? Verdict::Pass : a == TC_ACT_SHOT ? Verdict::Drop : Verdict::Other;
+    }
+    uint32_t a = (hook == Hook::XdpLan ? fx.run_xdp(frame) : fx.run_xdp_port(frame)).action;
+    return a == XDP_PASS ? Verdict::Pass : a == XDP_DROP ? Verdict::Drop : Verdict::Other;
+}
+
 struct Lab {
     BpfFixture fx;
-    explicit Lab(uint32_t mode = JALUR_DHCP_ALERT) { fx.inspect_port(kPort, mode); }
+    Hook hook;
+    explicit Lab(Hook h, uint32_t mode = JALUR_DHCP_ALERT, bool trusted = false) : hook(h)
+    {
+        fx.inspect_port(kPort, mode, trusted);
+    }
+    Verdict run(const Bytes &frame) { return run_on(fx, hook, frame); }
 };
 
 jalur_dhcp_event only_event(BpfFixture &fx)
@@ -76,9 +110,10 @@ std::string mac_text(const uint8_t *m)
 
 TEST_CASE("a DHCP OFFER from an untrusted server is reported with everything a responder needs")
 {
-    Lab lab;
-    auto res = lab.fx.run_xdp(dhcp4(offer()));
-    CHECK(res.action == XDP_PASS);
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
+    CHECK(lab.run(dhcp4(offer())) == Verdict::Pass);
     auto ev = only_event(lab.fx);
     CHECK(ev.kind == JALUR_DHCP_V4);
     CHECK(ev.msg_type == kOffer);
@@ -99,74 +134,82 @@ TEST_CASE("a DHCP OFFER from an untrusted server is reported with everything a r
 
 TEST_CASE("OFFER ACK and NAK are each reported with their message type")
 {
-    Lab lab;
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
     for (uint8_t t : {kOffer, kAck, kNak}) {
-        lab.fx.run_xdp(dhcp4(offer(t)));
+        lab.run(dhcp4(offer(t)));
         CHECK(only_event(lab.fx).msg_type == t);
     }
 }
 
 TEST_CASE("guard mode drops the rogue message and says so")
 {
-    Lab lab(JALUR_DHCP_GUARD);
-    CHECK(lab.fx.run_xdp(dhcp4(offer())).action == XDP_DROP);
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
+    CHECK(lab.run(dhcp4(offer())) == Verdict::Drop);
     CHECK(only_event(lab.fx).flags & JALUR_DHCP_EV_DROPPED);
     CHECK(lab.fx.dp().dhcp_stats_sum().dropped == 1);
     // client traffic on the same port still flows and is balanced as usual
     auto discover = PacketBuilder().eth("02:00:00:00:00:0c", "ff:ff:ff:ff:ff:ff")
                         .ipv4("0.0.0.0", "255.255.255.255").udp(68, 67).payload(offer(1).build()).build();
-    CHECK(lab.fx.run_xdp(discover).action == XDP_PASS);
+    CHECK(lab.run(discover) == Verdict::Pass);
     CHECK(lab.fx.drain_dhcp_events().empty());
 }
 
 TEST_CASE("a trusted server passes unreported: by MAC by server identifier and by port")
 {
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
     SECTION("by MAC")
     {
-        Lab lab(JALUR_DHCP_GUARD);
+        Lab lab(hook, JALUR_DHCP_GUARD);
         jalur_mac_key k{};
         auto m = mac(kRogueMac);
         std::memcpy(k.addr, m.data(), 6);
         uint32_t one = 1;
         REQUIRE(lab.fx.dp().dhcp_trusted_macs().update(&k, &one));
-        CHECK(lab.fx.run_xdp(dhcp4(offer())).action == XDP_PASS);
+        CHECK(lab.run(dhcp4(offer())) == Verdict::Pass);
         // the same server id from another MAC is still a rogue
-        CHECK(lab.fx.run_xdp(dhcp4(offer(), "02:00:00:00:07:77")).action == XDP_DROP);
+        CHECK(lab.run(dhcp4(offer(), "02:00:00:00:07:77")) == Verdict::Drop);
     }
     SECTION("by server identifier")
     {
-        Lab lab(JALUR_DHCP_GUARD);
+        Lab lab(hook, JALUR_DHCP_GUARD);
         jalur_addr_key k{};
         k.family = JALUR_FAMILY_V4;
         k.addr[0] = be32("192.0.2.1");
         uint32_t one = 1;
         REQUIRE(lab.fx.dp().dhcp_trusted_addrs().update(&k, &one));
-        CHECK(lab.fx.run_xdp(dhcp4(offer(kOffer, "192.0.2.1"))).action == XDP_PASS);
-        CHECK(lab.fx.run_xdp(dhcp4(offer(kOffer, "192.0.2.66"))).action == XDP_DROP);
+        CHECK(lab.run(dhcp4(offer(kOffer, "192.0.2.1"))) == Verdict::Pass);
+        CHECK(lab.run(dhcp4(offer(kOffer, "192.0.2.66"))) == Verdict::Drop);
     }
     SECTION("by port")
     {
-        BpfFixture fx;
-        fx.inspect_port(kPort, JALUR_DHCP_GUARD, true);
-        CHECK(fx.run_xdp(dhcp4(offer())).action == XDP_PASS);
+        Lab lab(hook, JALUR_DHCP_GUARD, true);
+        CHECK(lab.run(dhcp4(offer())) == Verdict::Pass);
+        CHECK(lab.fx.dp().dhcp_stats_sum().trusted == 1);
     }
     SECTION("a port not inspected")
     {
         BpfFixture fx;
-        CHECK(fx.run_xdp(dhcp4(offer())).action == XDP_PASS);
+        CHECK(run_on(fx, hook, dhcp4(offer())) == Verdict::Pass);
         CHECK(fx.dp().dhcp_stats_sum().inspected == 0);
     }
 }
 
 TEST_CASE("options are found in any order among pad bytes and without the end option")
 {
-    Lab lab;
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
     auto m = offer();
     m.options = {0, 0};
     for (auto &o : {dhcp_option(1, {255, 255, 255, 0}), dhcp_option(54, {192, 0, 2, 66}), Bytes{0},
                     dhcp_option(3, {192, 0, 2, 66}), dhcp_option(53, {kAck})})
         m.options.insert(m.options.end(), o.begin(), o.end());
-    lab.fx.run_xdp(dhcp4(m));
+    lab.run(dhcp4(m));
     auto ev = only_event(lab.fx);
     CHECK(ev.msg_type == kAck);
     CHECK(ev.server_id == be32("192.0.2.66"));
@@ -175,11 +218,13 @@ TEST_CASE("options are found in any order among pad bytes and without the end op
 
 TEST_CASE("an option whose length runs past the message is rejected and never read")
 {
-    Lab lab(JALUR_DHCP_GUARD);
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
     auto m = offer();
     m.options = dhcp_option(53, {kOffer});
     m.options.insert(m.options.end(), {54, 40, 192, 0, 2, 1}); // claims 40 bytes, has 4
-    CHECK(lab.fx.run_xdp(dhcp4(m)).action == XDP_DROP);
+    CHECK(lab.run(dhcp4(m)) == Verdict::Drop);
     auto ev = only_event(lab.fx);
     CHECK(ev.msg_type == kOffer);
     CHECK(ev.server_id == 0);
@@ -189,7 +234,9 @@ TEST_CASE("an option whose length runs past the message is rejected and never re
 
 TEST_CASE("message type and server id hidden in sname and file by option 52 are found")
 {
-    Lab lab;
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
     auto m = offer();
     m.options = dhcp_option(52, {3});
     m.options.push_back(255);
@@ -197,7 +244,7 @@ TEST_CASE("message type and server id hidden in sname and file by option 52 are 
     m.file[0] = 53, m.file[1] = 1, m.file[2] = kOffer, m.file[3] = 255;
     m.sname[0] = 0, m.sname[1] = 54, m.sname[2] = 4;
     m.sname[3] = 203, m.sname[4] = 0, m.sname[5] = 113, m.sname[6] = 9, m.sname[7] = 255;
-    lab.fx.run_xdp(dhcp4(m));
+    lab.run(dhcp4(m));
     auto ev = only_event(lab.fx);
     CHECK(ev.msg_type == kOffer);
     CHECK(ev.server_id == be32("203.0.113.9"));
@@ -206,57 +253,65 @@ TEST_CASE("message type and server id hidden in sname and file by option 52 are 
 
 TEST_CASE("relayed replies carry the relay address: to the client and to the relay")
 {
-    Lab lab;
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
     auto m = offer();
     m.giaddr = addr4("192.0.2.254");
-    lab.fx.run_xdp(dhcp4(m));
+    lab.run(dhcp4(m));
     CHECK(only_event(lab.fx).giaddr == be32("192.0.2.254"));
 
     // server -> relay agent: 67 -> 67, BOOTREPLY
     auto to_relay = PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01").ipv4("192.0.2.66", "192.0.2.254")
                         .udp(67, 67).payload(m.build()).build();
-    lab.fx.run_xdp(to_relay);
+    lab.run(to_relay);
     CHECK(only_event(lab.fx).giaddr == be32("192.0.2.254"));
     // a relay forwarding a client's request (BOOTREQUEST) is not a server message
     m.op = 1;
-    lab.fx.run_xdp(PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01").ipv4("192.0.2.254", "192.0.2.1")
+    lab.run(PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01").ipv4("192.0.2.254", "192.0.2.1")
                        .udp(67, 67).payload(m.build()).build());
     CHECK(lab.fx.drain_dhcp_events().empty());
 }
 
 TEST_CASE("a unicast reply is caught like a broadcast one")
 {
-    Lab lab;
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
     auto f = PacketBuilder().eth(kRogueMac, "02:00:00:00:00:0c").ipv4("192.0.2.66", "192.0.2.150")
                  .udp(67, 68).payload(offer().build()).build();
-    lab.fx.run_xdp(f);
+    lab.run(f);
     CHECK(only_event(lab.fx).msg_type == kOffer);
 }
 
 TEST_CASE("VLAN and QinQ tagged offers and offers behind IPv4 options are caught")
 {
-    Lab lab;
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
     PacketBuilder q;
     q.eth(kRogueMac, "ff:ff:ff:ff:ff:ff").vlan(100, 0x88a8).vlan(42).ipv4("192.0.2.66", "255.255.255.255")
         .udp(67, 68).payload(offer().build());
-    lab.fx.run_xdp(q.build());
+    lab.run(q.build());
     CHECK(only_event(lab.fx).vlan == 42);
 
     PacketBuilder o;
     o.eth(kRogueMac, "ff:ff:ff:ff:ff:ff").ipv4("192.0.2.66", "255.255.255.255").ipv4_options({1, 1, 1, 0})
         .udp(67, 68).payload(offer().build());
-    lab.fx.run_xdp(o.build());
+    lab.run(o.build());
     CHECK(only_event(lab.fx).msg_type == kOffer);
 }
 
 TEST_CASE("a message cut at every offset is still reported and nothing past the cut is read")
 {
-    Lab lab;
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook);
     auto full = offer().build();
     size_t type_end = 240 + 3; // option 53 is the first option
     for (size_t cut = 0; cut <= full.size(); cut++) {
         Bytes part(full.begin(), full.begin() + static_cast<long>(cut));
-        lab.fx.run_xdp(dhcp4_wrap(part));
+        lab.run(dhcp4_wrap(part));
         auto evs = lab.fx.drain_dhcp_events();
         INFO("message cut at " << cut);
         REQUIRE(evs.size() == 1);
@@ -268,21 +323,23 @@ TEST_CASE("a message cut at every offset is still reported and nothing past the 
 
 TEST_CASE("DHCPv6 server messages are reported and client messages are not")
 {
-    Lab lab(JALUR_DHCP_GUARD);
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
     auto v6 = [](uint16_t sport, uint16_t dport, uint8_t type) {
         return PacketBuilder().eth(kRogueMac, "33:33:00:01:00:02").ipv6("fe80::66", "fe80::c")
             .udp(sport, dport).payload({type, 0x12, 0x34, 0x56, 0, 1, 0, 0}).build();
     };
     for (uint8_t t : {2, 7, 10}) {
-        CHECK(lab.fx.run_xdp(v6(547, 546, t)).action == XDP_DROP);
+        CHECK(lab.run(v6(547, 546, t)) == Verdict::Drop);
         auto ev = only_event(lab.fx);
         CHECK(ev.kind == JALUR_DHCP_V6);
         CHECK(ev.msg_type == t);
         CHECK(ev.xid == 0x123456);
     }
-    CHECK(lab.fx.run_xdp(v6(547, 547, 13)).action == XDP_DROP); // RELAY-REPL
+    CHECK(lab.run(v6(547, 547, 13)) == Verdict::Drop); // RELAY-REPL
     CHECK(only_event(lab.fx).msg_type == 13);
-    CHECK(lab.fx.run_xdp(v6(546, 547, 1)).action == XDP_PASS); // SOLICIT
+    CHECK(lab.run(v6(546, 547, 1)) == Verdict::Pass); // SOLICIT
     CHECK(lab.fx.drain_dhcp_events().empty());
 }
 
@@ -306,53 +363,59 @@ Bytes ra(std::vector<Ipv6Ext> exts, uint8_t hop_limit = 255)
 
 TEST_CASE("router advertisements are caught also behind extension headers and fragments")
 {
-    Lab lab(JALUR_DHCP_GUARD);
-    CHECK(lab.fx.run_xdp(ra({})).action == XDP_DROP);
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
+    CHECK(lab.run(ra({})) == Verdict::Drop);
     CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA);
 
-    CHECK(lab.fx.run_xdp(ra({{IPPROTO_HOPOPTS, {}}, {IPPROTO_DSTOPTS, Bytes(30, 0)}})).action == XDP_DROP);
+    CHECK(lab.run(ra({{IPPROTO_HOPOPTS, {}}, {IPPROTO_DSTOPTS, Bytes(30, 0)}})) == Verdict::Drop);
     CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA);
 
     // an atomic fragment and a first fragment that carries the ICMPv6 header
-    CHECK(lab.fx.run_xdp(ra({{IPPROTO_FRAGMENT, {0, 0, 0, 0, 0, 7}}})).action == XDP_DROP);
-    CHECK(lab.fx.run_xdp(ra({{IPPROTO_FRAGMENT, {0, 1, 0, 0, 0, 7}}})).action == XDP_DROP);
+    CHECK(lab.run(ra({{IPPROTO_FRAGMENT, {0, 0, 0, 0, 0, 7}}})) == Verdict::Drop);
+    CHECK(lab.run(ra({{IPPROTO_FRAGMENT, {0, 1, 0, 0, 0, 7}}})) == Verdict::Drop);
     CHECK(lab.fx.drain_dhcp_events().size() == 2);
 }
 
 TEST_CASE("an IPv6 packet from a possible router whose header chain cannot be walked is dropped in guard mode")
 {
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
     std::vector<Ipv6Ext> deep(8, Ipv6Ext{IPPROTO_DSTOPTS, {}}); // more than the parser walks
     SECTION("guard: dropped and reported")
     {
-        Lab lab(JALUR_DHCP_GUARD);
-        CHECK(lab.fx.run_xdp(ra(deep)).action == XDP_DROP);
+        Lab lab(hook, JALUR_DHCP_GUARD);
+        CHECK(lab.run(ra(deep)) == Verdict::Drop);
         CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA_UNPARSED);
     }
     SECTION("not from a router: a hop limit under 255 cannot be an RA")
     {
-        Lab lab(JALUR_DHCP_GUARD);
-        CHECK(lab.fx.run_xdp(ra(deep, 64)).action == XDP_PASS);
+        Lab lab(hook, JALUR_DHCP_GUARD);
+        CHECK(lab.run(ra(deep, 64)) == Verdict::Pass);
         CHECK(lab.fx.drain_dhcp_events().empty());
     }
     SECTION("alert: passed and reported")
     {
-        Lab lab(JALUR_DHCP_ALERT);
-        CHECK(lab.fx.run_xdp(ra(deep)).action == XDP_PASS);
+        Lab lab(hook, JALUR_DHCP_ALERT);
+        CHECK(lab.run(ra(deep)) == Verdict::Pass);
         CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA_UNPARSED);
     }
 }
 
 TEST_CASE("the rate limit bounds events per source MAC and counts every suppressed message exactly")
 {
-    Lab lab(JALUR_DHCP_GUARD);
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
     uint32_t zero = 0;
     jalur_dhcp_config cfg{5, 8, 3600ull * 1000000000ull};
     REQUIRE(lab.fx.dp().dhcp_config().update(&zero, &cfg));
     for (int i = 0; i < 100; i++)
-        lab.fx.run_xdp(dhcp4(offer()));
+        lab.run(dhcp4(offer()));
     // another MAC gets its own budget, up to the all-sources limit of 8
     for (int i = 0; i < 10; i++)
-        lab.fx.run_xdp(dhcp4(offer(), "02:00:00:00:07:77"));
+        lab.run(dhcp4(offer(), "02:00:00:00:07:77"));
     auto evs = lab.fx.drain_dhcp_events();
     auto st = lab.fx.dp().dhcp_stats_sum();
     CHECK(evs.size() == 8);
@@ -362,17 +425,123 @@ TEST_CASE("the rate limit bounds events per source MAC and counts every suppress
     CHECK(st.dropped == 110); // the limit applies to reports, never to guarding
 }
 
-TEST_CASE("the bridge-port program inspects and otherwise passes without balancing")
+TEST_CASE("the bridge-port programs inspect and otherwise pass without balancing")
 {
-    Lab lab(JALUR_DHCP_GUARD);
+    auto hook = GENERATE(Hook::XdpPort, Hook::TcPort);
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
     lab.fx.add_wan(0);
     lab.fx.set_policy(0, {{0, 1, "isp1"}});
     lab.fx.set_default_policy(0);
-    CHECK(lab.fx.run_xdp_port(dhcp4(offer())).action == XDP_DROP);
+    CHECK(lab.run(dhcp4(offer())) == Verdict::Drop);
     CHECK(only_event(lab.fx).msg_type == kOffer);
     auto syn = PacketBuilder().eth().ipv4("192.0.2.10", "198.51.100.10").tcp(40000, 80).build();
-    auto res = lab.fx.run_xdp_port(syn);
-    CHECK(res.action == XDP_PASS);
-    CHECK_FALSE(res.meta.has_value());
+    if (hook == Hook::XdpPort) {
+        auto res = lab.fx.run_xdp_port(syn);
+        CHECK(res.action == XDP_PASS);
+        CHECK_FALSE(res.meta.has_value());
+    } else {
+        auto res = lab.fx.run_tc_port(syn, kPort);
+        CHECK(res.action == TC_ACT_OK);
+        CHECK(res.mark == 0);
+    }
     CHECK(lab.fx.flow_count() == 0);
+}
+
+namespace {
+
+// What one inspection left behind: its verdict, its events, its counters.
+struct Outcome {
+    Verdict verdict;
+    std::vector<jalur_dhcp_event> events;
+    jalur_dhcp_stats stats;
+};
+
+Outcome outcome(Hook hook, const Bytes &frame)
+{
+    Lab lab(hook, JALUR_DHCP_GUARD);
+    auto v = lab.run(frame);
+    auto evs = lab.fx.drain_dhcp_events();
+    return {v, evs, lab.fx.dp().dhcp_stats_sum()};
+}
+
+Bytes with_ethertype(Bytes f, uint16_t type)
+{
+    f[12] = static_cast<uint8_t>(type >> 8);
+    f[13] = static_cast<uint8_t>(type);
+    return f;
+}
+
+Bytes icmp6_from(const char *src, uint8_t type, uint8_t hop_limit = 255)
+{
+    // as in ra(): the builder's 8-byte echo header, its type rewritten
+    auto f = PacketBuilder().eth(kRogueMac, "33:33:00:00:00:01").ipv6(src, "ff02::1").proto(IPPROTO_ICMPV6)
+                 .payload(Bytes(8, 0)).build();
+    f[f.size() - 16] = type;
+    f[14 + 7] = hop_limit;
+    return f;
+}
+
+} // namespace
+
+// jalur_tc_port lets most traffic go after a look at the linear header; the
+// frames here sit on either side of that first look, and on each the tc
+// program must come to what the XDP port program comes to.
+TEST_CASE("the tc port program and the XDP port program agree frame by frame")
+{
+    std::vector<std::pair<const char *, Bytes>> frames = {
+        {"TCP", tcp_syn("192.0.2.10", "198.51.100.10", 40000, 80)},
+        {"DNS", udp_datagram("192.0.2.10", "198.51.100.10", 5353, 53)},
+        {"DISCOVER", PacketBuilder().eth("02:00:00:00:00:0c", "ff:ff:ff:ff:ff:ff").ipv4("0.0.0.0", "255.255.255.255")
+                         .udp(68, 67).payload(offer(1).build()).build()},
+        {"OFFER", dhcp4(offer())},
+        {"relay forwarding a request", PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01")
+                                           .ipv4("192.0.2.254", "192.0.2.1").udp(67, 67)
+                                           .payload([] { auto m = offer(); m.op = 1; return m.build(); }()).build()},
+        {"a later fragment that looks like port 67", PacketBuilder().eth(kRogueMac, "ff:ff:ff:ff:ff:ff")
+                                                        .ipv4("192.0.2.66", "255.255.255.255").ipv4_fragment(8, false)
+                                                        .proto(IPPROTO_UDP).payload({0, 67, 0, 68, 0, 16, 0, 0}).build()},
+        {"IPv6 inside an IPv4 ethertype", with_ethertype(icmp6_from("fe80::66", 134), 0x0800)},
+        {"ARP ethertype", with_ethertype(tcp_syn("192.0.2.10", "198.51.100.10", 40000, 80), 0x0806)},
+        {"IPv6 TCP", tcp_syn("2001:db8::10", "2001:db8:1::10", 40000, 443)},
+        {"DHCPv6 ADVERTISE", PacketBuilder().eth(kRogueMac, "33:33:00:01:00:02").ipv6("fe80::66", "fe80::c")
+                                 .udp(547, 546).payload({2, 0x12, 0x34, 0x56}).build()},
+        {"DHCPv6 ADVERTISE behind hop-by-hop", PacketBuilder().eth(kRogueMac, "33:33:00:01:00:02")
+                                                   .ipv6("2001:db8::66", "2001:db8::c").ipv6_ext({IPPROTO_HOPOPTS, {}})
+                                                   .udp(547, 546).payload({2, 0x12, 0x34, 0x56}).build()},
+        {"DHCPv6 from a client port", PacketBuilder().eth(kRogueMac, "33:33:00:01:00:02").ipv6("fe80::c", "ff02::1:2")
+                                          .udp(546, 547).payload({1, 0x12, 0x34, 0x56}).build()},
+        {"ICMPv6 echo", icmp6_from("2001:db8::66", 128, 64)},
+        {"RA", icmp6_from("fe80::66", 134)},
+        {"RA from a global address", icmp6_from("2001:db8::66", 134)},
+        {"neighbour solicitation", icmp6_from("fe80::66", 135)},
+        {"a possible router behind too many headers", ra(std::vector<Ipv6Ext>(8, Ipv6Ext{IPPROTO_DSTOPTS, {}}))},
+        {"too many headers, hop limit 64", ra(std::vector<Ipv6Ext>(8, Ipv6Ext{IPPROTO_DSTOPTS, {}}), 64)},
+        {"802.1Q OFFER", PacketBuilder().eth(kRogueMac, "ff:ff:ff:ff:ff:ff").vlan(42)
+                             .ipv4("192.0.2.66", "255.255.255.255").udp(67, 68).payload(offer().build()).build()},
+        {"QinQ TCP", PacketBuilder().eth().vlan(100, 0x88a8).vlan(42).ipv4("192.0.2.10", "198.51.100.10")
+                         .tcp(40000, 80).build()},
+    };
+    size_t dropped = 0;
+    for (const auto &[what, frame] : frames) {
+        INFO(what);
+        auto x = outcome(Hook::XdpPort, frame);
+        auto t = outcome(Hook::TcPort, frame);
+        dropped += x.verdict == Verdict::Drop;
+        CHECK(t.verdict == x.verdict);
+        REQUIRE(t.events.size() == x.events.size());
+        for (size_t i = 0; i < x.events.size(); i++) {
+            CHECK(t.events[i].kind == x.events[i].kind);
+            CHECK(t.events[i].msg_type == x.events[i].msg_type);
+            CHECK(t.events[i].flags == x.events[i].flags);
+            CHECK(t.events[i].xid == x.events[i].xid);
+            CHECK(t.events[i].vlan == x.events[i].vlan);
+            CHECK(t.events[i].ifindex == x.events[i].ifindex);
+        }
+        CHECK(t.stats.inspected == x.stats.inspected);
+        CHECK(t.stats.events == x.stats.events);
+        CHECK(t.stats.dropped == x.stats.dropped);
+        CHECK(t.stats.malformed == x.stats.malformed);
+    }
+    CHECK(dropped == 8); // both sides of the first look are covered
 }

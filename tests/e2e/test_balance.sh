@@ -6,6 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 e2e_begin --isps 3 --clients 4
 before_rules=$(lab_exec "$LAB" rtr ip rule)
+clsacts() { lab_exec "$LAB" rtr tc qdisc show | grep -c clsact || true; }
+before_clsacts=$(clsacts)
 
 # --- two WANs 3:1, 3,000 connections from 4 clients
 write_config "$E2E_TMP/31.yaml" 3 1
@@ -42,6 +44,8 @@ done
 
 # --- both-addresses: every connection of a client/server pair on one WAN
 agent_stop
+# the reload replaced every tc filter in place; the qdiscs still went with the agent
+assert_eq "$(clsacts)" "$before_clsacts" "clsact qdiscs after a reload and stop"
 write_config "$E2E_TMP/pair.yaml" 1 1 1 -- "policies:" \
   "  - {name: pairs, classifier: both-addresses, members: [isp1, isp2, isp3]}"
 agent_start "$E2E_TMP/pair.yaml"
@@ -67,6 +71,9 @@ assert_eq "$(lab_exec "$LAB" rtr ip route show table 101)" "" "table 101 after s
 for dev in br-lan lanp1 lanp4; do
   lab_exec "$LAB" rtr ip link show "$dev" | grep -q xdp && fail "XDP still attached to $dev after stop"
 done
-lab_exec "$LAB" rtr tc filter show dev br-lan ingress | grep -q jalur && fail "tc filter still attached after stop"
+for dev in br-lan lanp1 lanp4; do
+  lab_exec "$LAB" rtr tc filter show dev "$dev" ingress | grep -q jalur && fail "tc filter still attached to $dev after stop"
+done
+assert_eq "$(clsacts)" "$before_clsacts" "clsact qdiscs after stop"
 [[ -e "$LAB_BPFFS/jalur" ]] && fail "pins left in $LAB_BPFFS/jalur"
 echo "PASS"

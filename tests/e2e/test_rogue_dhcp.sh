@@ -43,7 +43,10 @@ notify=("notify:" "  telegram: {api_base: $LAB_BOT_API, token_file: $E2E_TMP/tok
   "  templates: {rogue_dhcp: 'rogue {server_mac} {server_ip} {offered} {port} {message}'}")
 write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: alert, alert_timeout: 2s}" "${notify[@]}"
 agent_start "$E2E_TMP/j.yaml"
-grep -q "rogue DHCP: inspecting lanp3 (alert)" "$E2E_TMP/agent.log" || fail "lanp3 is not inspected"
+grep -q "rogue DHCP: inspecting lanp3 (alert) by tc" "$E2E_TMP/agent.log" || fail "lanp3 is not inspected from tc"
+# a veth port: tc, never generic XDP
+lab_exec "$LAB" rtr tc filter show dev lanp3 ingress | grep -q jalur_tc_port || fail "no tc port program on lanp3"
+lab_exec "$LAB" rtr ip link show lanp3 | grep -q xdp && fail "XDP attached to lanp3"
 LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 1 -A 1 \
   -s "$E2E_TMP/lease.sh" >/dev/null 2>&1 &
 wait_until 1 grep -q "rogue DHCP server $rogue_mac (192.0.2.13) on lanp3: OFFER of 192.0.2.2" "$E2E_TMP/agent.log"

@@ -344,7 +344,7 @@ Result<void> Agent::attach(const config::Config &cfg)
         // inspection) while the bridge has a program: tc decides there.
         bool bridge_auto = lan.xdp == config::XdpMode::Auto && is_bridge(lan.interface);
         if (bridge_auto)
-            spdlog::info("LAN {}: a bridge: tc decides, XDP runs on its ports for DHCP inspection", lan.interface);
+            spdlog::info("LAN {}: a bridge: tc decides; its ports are inspected for DHCP", lan.interface);
         if (lan.xdp != config::XdpMode::Off && !bridge_auto) {
             auto x = datapath::XdpAttachment::attach(lan.interface, dp_->xdp_lan_fd(), xdp_mode(lan.xdp));
             if (!x)
@@ -365,18 +365,14 @@ Result<void> Agent::attach(const config::Config &cfg)
     }
     // the new set replaces the old in place; interfaces dropped by a reload
     // are detached when the old owners go
-    auto keep = [&](const std::string &ifname, auto &fresh) {
-        for (const auto &f : fresh)
-            if (f.ifname() == ifname)
-                return true;
-        return false;
+    auto take_over = [](auto &olds, auto &fresh) {
+        for (auto &old : olds)
+            for (auto &f : fresh)
+                if (f.ifname() == old.ifname())
+                    f.replaces(old);
     };
-    for (auto &old : xdp_)
-        if (keep(old.ifname(), xdp))
-            old.release();
-    for (auto &old : tc_)
-        if (keep(old.ifname(), tc))
-            old.release();
+    take_over(xdp_, xdp);
+    take_over(tc_, tc);
     xdp_ = std::move(xdp);
     tc_ = std::move(tc);
     return {};

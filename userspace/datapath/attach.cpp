@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -134,6 +135,35 @@ void TcAttachment::detach()
         bpf_tc_hook_destroy(&hook);
     }
     ifindex_ = 0;
+}
+
+bool detach_xdp_named(const std::string &ifname, const std::string &prog_name)
+{
+    int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
+    if (ifindex == 0)
+        return false;
+    LIBBPF_OPTS(bpf_xdp_query_opts, q);
+    if (bpf_xdp_query(ifindex, 0, &q) != 0)
+        return false;
+    bool removed = false;
+    for (auto [id, mode] : {std::pair{q.drv_prog_id, XDP_FLAGS_DRV_MODE}, {q.skb_prog_id, XDP_FLAGS_SKB_MODE},
+                            {q.hw_prog_id, XDP_FLAGS_HW_MODE}}) {
+        if (id == 0)
+            continue;
+        int fd = bpf_prog_get_fd_by_id(id);
+        if (fd < 0)
+            continue;
+        bpf_prog_info info{};
+        uint32_t len = sizeof info;
+        bool ours = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && prog_name == info.name;
+        if (ours) {
+            // only while it is still that program
+            LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
+            removed = bpf_xdp_attach(ifindex, -1, mode | XDP_FLAGS_REPLACE, &opts) == 0 || removed;
+        }
+        close(fd);
+    }
+    return removed;
 }
 
 void detach_all(const std::string &ifname)

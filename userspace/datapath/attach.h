@@ -25,6 +25,8 @@ public:
     bool native() const { return (flags_ & 0x4u) != 0; } // XDP_FLAGS_DRV_MODE
     const std::string &ifname() const { return ifname_; }
     void release() { ifindex_ = 0; } // keep it attached after we are gone
+    // `old` was replaced in place by this one: it must not detach it
+    void replaces(XdpAttachment &old) { old.release(); }
 
 private:
     XdpAttachment(std::string ifname, int ifindex, uint32_t flags) : ifname_(std::move(ifname)), ifindex_(ifindex), flags_(flags) {}
@@ -47,6 +49,13 @@ public:
 
     const std::string &ifname() const { return ifname_; }
     void release() { ifindex_ = 0; }
+    // `old` was replaced in place by this one: it must not detach it, and
+    // the clsact qdisc it created goes when this one does
+    void replaces(TcAttachment &old)
+    {
+        created_hook_ = created_hook_ || old.created_hook_;
+        old.release();
+    }
 
     // jalur's filter identity on a hook: one handle and priority of its own
     static constexpr uint32_t kHandle = 0x6a6c;
@@ -65,5 +74,11 @@ private:
 // Removes jalur's programs from an interface, whoever attached them: the
 // cleanup after an agent that kept its data path and is not coming back.
 void detach_all(const std::string &ifname);
+
+// Removes the XDP program named prog_name from an interface, in whichever
+// mode it runs; another program is left alone. True when one was removed.
+// For a hook that moved: an agent that now inspects a port from tc takes
+// off the XDP program an older one left there.
+bool detach_xdp_named(const std::string &ifname, const std::string &prog_name);
 
 } // namespace jalur::datapath

@@ -90,6 +90,7 @@ int Datapath::xdp_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_xdp
 int Datapath::tc_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_lan); }
 int Datapath::tc_wan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_wan); }
 int Datapath::xdp_port_fd() const { return bpf_program__fd(skel_->progs.jalur_xdp_port); }
+int Datapath::tc_port_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_port); }
 
 Map Datapath::map_of(bpf_map *m) const { return Map(bpf_map__fd(m), bpf_map__name(m)); }
 Map Datapath::settings() const { return map_of(skel_->maps.settings); }

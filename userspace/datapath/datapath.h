@@ -59,7 +59,8 @@ public:
     int xdp_lan_fd() const;
     int tc_lan_fd() const;
     int tc_wan_fd() const;
-    int xdp_port_fd() const; // LAN bridge ports: DHCP inspection only
+    int xdp_port_fd() const; // LAN bridge ports with native XDP: DHCP inspection only
+    int tc_port_fd() const;  // the other LAN bridge ports: the same from tc
 
     Map settings() const;
     Map wans() const;

@@ -73,15 +73,17 @@ Result<void> replace_all(const datapath::Map &map, const std::vector<std::pair<K
     return {};
 }
 
-// Native XDP on a virtual port (veth: containers, the lab) takes the
-// port off GRO and costs TCP most of its throughput (bench/forwarding.sh
-// measured 1 Gbit/s native against 11 generic and 14-18 without); a
-// physical NIC's driver has no such cost.
-datapath::XdpAttachMode port_xdp_mode(const std::string &ifname)
+// How a LAN bridge port is inspected, one rule: native XDP (jalur_xdp_port)
+// on a physical NIC whose driver has it, unless the LAN says `xdp: off`; tc
+// (jalur_tc_port) on every other port. Never generic XDP: it builds an XDP
+// view of every skb, which cost forwarding a sixth of its TCP throughput and
+// UDP packet rate (bench/forwarding.sh) where tc's first look at the header
+// costs next to nothing; and native XDP on a virtual port (veth: containers,
+// the lab) takes the port off GRO (the same script: 1 Gbit/s against 11-18).
+bool port_wants_xdp(const InspectedPort &p)
 {
     std::error_code ec;
-    bool physical = std::filesystem::exists("/sys/class/net/" + ifname + "/device", ec);
-    return physical ? datapath::XdpAttachMode::Auto : datapath::XdpAttachMode::Generic;
+    return p.xdp_allowed && std::filesystem::exists("/sys/class/net/" + p.ifname + "/device", ec);
 }
 
 } // namespace
@@ -90,20 +92,20 @@ std::vector<InspectedPort> inspected_ports(const config::Config &cfg)
 {
     const auto &g = cfg.dhcp_guard;
     std::vector<InspectedPort> out;
-    auto add = [&](const std::string &ifname, bool bridge_port) {
+    auto add = [&](const std::string &ifname, bool bridge_port, bool xdp_allowed) {
         auto it = g.ports.find(ifname);
         InspectedPort p{ifname, mode_of(it != g.ports.end() ? it->second : g.mode),
                         std::find(g.trusted_ports.begin(), g.trusted_ports.end(), ifname) != g.trusted_ports.end(),
-                        bridge_port};
+                        bridge_port, xdp_allowed};
         if (p.mode != JALUR_DHCP_OFF)
             out.push_back(p);
     };
     for (const auto &lan : cfg.lans) {
         if (is_bridge(lan.interface)) {
             for (const auto &p : bridge_ports(lan.interface))
-                add(p, true);
+                add(p, true, lan.xdp != config::XdpMode::Off);
         } else if (lan.xdp != config::XdpMode::Off) {
-            add(lan.interface, false);
+            add(lan.interface, false, true);
         } else {
             spdlog::warn("LAN {}: xdp is off, so its DHCP is not inspected", lan.interface);
         }
@@ -177,13 +179,32 @@ Result<void> RogueWatch::apply(const config::Config &cfg)
     // ports to inspect go in first, gone ones out last, nothing half-applied:
     // the maps are written only after every bridge port is attached
     std::vector<datapath::XdpAttachment> attached;
-    for (const auto &p : ports)
-        if (p.bridge_port) {
-            auto x = datapath::XdpAttachment::attach(p.ifname, dp_.xdp_port_fd(), port_xdp_mode(p.ifname));
-            if (!x)
-                return errorf("rogue DHCP: port " + p.ifname + ": " + x.error().message);
-            attached.push_back(std::move(x).value());
+    std::vector<datapath::TcAttachment> attached_tc;
+    std::vector<std::string> hooks; // per port, for the log
+    for (const auto &p : ports) {
+        if (!p.bridge_port) {
+            hooks.emplace_back();
+            continue;
         }
+        std::string why_tc = p.xdp_allowed ? "a virtual port" : "xdp: off";
+        if (port_wants_xdp(p)) {
+            auto x = datapath::XdpAttachment::attach(p.ifname, dp_.xdp_port_fd(), datapath::XdpAttachMode::Native);
+            if (x) {
+                attached.push_back(std::move(x).value());
+                hooks.emplace_back("native XDP");
+                continue;
+            }
+            why_tc = "no native XDP: " + x.error().message;
+        }
+        auto t = datapath::TcAttachment::attach(p.ifname, dp_.tc_port_fd(), datapath::TcDirection::Ingress);
+        if (!t)
+            return errorf("rogue DHCP: port " + p.ifname + ": " + t.error().message);
+        attached_tc.push_back(std::move(t).value());
+        hooks.push_back("tc, " + why_tc);
+        // an older agent inspected it with XDP: one program is enough
+        if (datapath::detach_xdp_named(p.ifname, "jalur_xdp_port"))
+            spdlog::info("rogue DHCP: {}: removed the XDP port program an earlier agent left", p.ifname);
+    }
     std::vector<std::pair<uint32_t, jalur_dhcp_port>> port_entries;
     for (const auto &p : ports)
         if (uint32_t ifindex = if_nametoindex(p.ifname.c_str()))
@@ -202,10 +223,18 @@ Result<void> RogueWatch::apply(const config::Config &cfg)
     if (auto r = replace_all(dp_.dhcp_ports(), port_entries); !r)
         return r;
 
-    for (auto &old : port_xdp_)
-        if (std::any_of(attached.begin(), attached.end(), [&](const auto &a) { return a.ifname() == old.ifname(); }))
-            old.release(); // replaced in place
+    // replaced in place: the old owner must not detach the new program; a
+    // port that changed hooks (or left) is detached when its old owner goes
+    auto release_replaced = [](auto &olds, auto &fresh) {
+        for (auto &old : olds)
+            for (auto &f : fresh)
+                if (f.ifname() == old.ifname())
+                    f.replaces(old);
+    };
+    release_replaced(port_xdp_, attached);
+    release_replaced(port_tc_, attached_tc);
     port_xdp_ = std::move(attached);
+    port_tc_ = std::move(attached_tc);
 
     alerts_.set_timeout(g.alert_timeout);
     if (summary_timer_ >= 0)
@@ -217,9 +246,11 @@ Result<void> RogueWatch::apply(const config::Config &cfg)
     if (!t)
         return t.error();
     summary_timer_ = t.value();
-    for (const auto &p : ports)
-        spdlog::info("rogue DHCP: inspecting {} ({}{})", p.ifname, p.mode == JALUR_DHCP_GUARD ? "guard" : "alert",
-                     p.trusted ? ", trusted port" : "");
+    for (size_t i = 0; i < ports.size(); i++) {
+        const auto &p = ports[i];
+        spdlog::info("rogue DHCP: inspecting {} ({}{}){}", p.ifname, p.mode == JALUR_DHCP_GUARD ? "guard" : "alert",
+                     p.trusted ? ", trusted port" : "", hooks[i].empty() ? "" : " by " + hooks[i]);
+    }
     return {};
 }
 
@@ -227,6 +258,8 @@ void RogueWatch::release()
 {
     for (auto &x : port_xdp_)
         x.release();
+    for (auto &t : port_tc_)
+        t.release();
 }
 
 void RogueWatch::on_event(const jalur_dhcp_event &ev)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The agent's side of rogue DHCP detection: tells the data path which
 // ports to inspect and whom to trust, attaches the inspection program to
-// LAN bridge ports, reads the events off the ring buffer on the event loop
-// and turns them into alerts.
+// LAN bridge ports (XDP or tc, see port_hook), reads the events off the ring
+// buffer on the event loop and turns them into alerts.
 #pragma once
 
 #include "agent/event_loop.h"
@@ -27,7 +27,8 @@ struct InspectedPort {
     std::string ifname;
     uint32_t mode = JALUR_DHCP_ALERT; // enum jalur_dhcp_port_mode
     bool trusted = false;
-    bool bridge_port = false; // gets jalur_xdp_port; a LAN itself is inspected by jalur_xdp_lan
+    bool bridge_port = false; // gets a port program; a LAN itself is inspected by jalur_xdp_lan
+    bool xdp_allowed = true;  // the port's LAN does not say `xdp: off`
 };
 
 // Each LAN, or each port of a LAN that is a bridge.
@@ -59,6 +60,7 @@ private:
     OnAlert on_alert_;
     RogueAlerts alerts_;
     std::vector<datapath::XdpAttachment> port_xdp_;
+    std::vector<datapath::TcAttachment> port_tc_;
     ring_buffer *rb_ = nullptr;
     int summary_timer_ = -1;
 };
