@@ -155,6 +155,12 @@ def main() -> int:
     print(row("OFFER sent → the agent logs the rogue server (ms clock)", to_log))
     print(row("the agent's log line → the mock has the message", from_log))
     print()
+    if lat:
+        p99 = nearest_rank(lat, 99)
+        print("@@ targets")
+        print(f"| rogue DHCP alert: OFFER → Telegram message, p99 ≤ 500 ms ({len(lat)} runs, {lost} lost) | "
+              f"{p99:.1f} ms | {'yes' if p99 <= 500 and lost == 0 else 'no'} |")
+        print()
     print(f"runs: {len(runs)}, alerts lost (none within {a.timeout:.0f} s): {lost}, "
           f"other messages meanwhile: {others}", file=sys.stderr)
     return 0 if lost == 0 else 1

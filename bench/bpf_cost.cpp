@@ -245,6 +245,11 @@ void section_base(int empty_xdp, int empty_tc)
     std::printf("| check: established IPv4 / IPv6 with repeat %d (median of 5) | — | %u / %u |\n", g_repeat, r4t, r6t);
     std::printf("| subtracted: the empty program, 1 run per call | %s | %s |\n", ns(e4x.empty).c_str(),
                 ns(e4t.empty).c_str());
+    std::printf("\n@@ targets\n");
+    std::printf("| data path, established flow ≤ 100 ns: XDP on the LAN interface (IPv4) | %s ns | %s |\n",
+                ns(e4x.net()).c_str(), e4x.net() <= 100 ? "yes" : "no");
+    std::printf("| data path, established flow ≤ 100 ns: tc deciding (a LAN bridge; IPv4) | %s ns | %s |\n",
+                ns(e4t.net()).c_str(), e4t.net() <= 100 ? "yes" : "no");
     std::printf("\n");
     std::fflush(stdout);
 }

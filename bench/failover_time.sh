@@ -44,9 +44,12 @@ measure() { # PROFILE_YAML FAILURE (carrier|blackhole) LABEL
   done
   agent_stop
   echo "| $label | $failure | $(stats "${down[@]}") | $(stats "${back[@]}") |"
+  WORST[$label,$failure]=$(printf '%s\n' "${down[@]}" | sort -n | tail -1)
 }
+declare -A WORST
 
 e2e_begin --isps 2 --clients 1
+echo "@@ failover"
 echo "| profile | failure | to the backup | back to the primary |"
 echo "|---|---|---|---|"
 fast="{interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}"
@@ -55,3 +58,10 @@ measure "$fast" carrier "fast (200ms, down 2, up 3)"
 measure "$fast" blackhole "fast (200ms, down 2, up 3)"
 measure "$default" carrier "default (1s, down 3, up 3)"
 measure "$default" blackhole "default (1s, down 3, up 3)"
+echo
+echo "@@ targets"
+w=${WORST[fast (200ms, down 2, up 3),carrier]}
+echo "| failover, carrier loss: to the backup ≤ 50 ms (worst of $runs) | $w ms | $( ((w <= 50)) && echo yes || echo no) |"
+w=${WORST[fast (200ms, down 2, up 3),blackhole]}
+echo "| failover, upstream blackhole, fast profile: to the backup ≤ 1 s (worst of $runs) | $w ms | $( ((w <= 1000)) && echo yes || echo no) |"
+echo

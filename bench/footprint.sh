@@ -44,14 +44,16 @@ measure() {
   t1=$(ticks) n1=$(run_ns) w1=$(date +%s%N)
   read -r s1 a1 < <(probes)
   python3 - "$label" "$(kib VmRSS)" "$(kib VmHWM)" "$(ls /proc/"$AGENT_PID"/task | wc -l)" \
-    $((t1 - t0)) "$hz" $((n1 - n0)) $((w1 - w0)) $((s1 - s0)) $((a1 - a0)) <<'PY'
+    $((t1 - t0)) "$hz" $((n1 - n0)) $((w1 - w0)) $((s1 - s0)) $((a1 - a0)) "$E2E_TMP/last" <<'PY'
 import sys
-label, rss, hwm, threads, ticks, hz, run_ns, wall_ns, sent, answered = sys.argv[1:]
+label, rss, hwm, threads, ticks, hz, run_ns, wall_ns, sent, answered, last = sys.argv[1:]
 wall = int(wall_ns) / 1e9
 cpu_ticks = int(ticks) / int(hz)
 print(f"| {label} | {int(sent) / wall:.0f} ({answered} of {sent} answered) | {int(rss) / 1024:.1f} | "
       f"{int(hwm) / 1024:.1f} | {threads} | {cpu_ticks:.2f} s ({100 * cpu_ticks / wall:.2f} %) | "
       f"{int(run_ns) / 1e9:.3f} s ({100 * int(run_ns) / 1e9 / wall:.2f} %) |")
+with open(last, "w") as f:  # for the targets: RSS MiB, CPU % of one core (the larger of the two ways)
+    print(f"{int(rss) / 1024:.1f} {max(100 * cpu_ticks / wall, 100 * int(run_ns) / 1e9 / wall):.2f}", file=f)
 PY
 }
 
@@ -101,8 +103,13 @@ write_config "$E2E_TMP/eight.yaml" 1 1 1 1 1 1 1 1 -- \
 agent_start "$E2E_TMP/eight.yaml"
 measure "8 WANs, 4 targets each, every 200 ms" 8
 agent_stop
+read -r rss8 cpu8 <"$E2E_TMP/last"
 
 echo
 echo "@@ footprint.maps"
 echo "$maps"
+echo
+echo "@@ targets"
+echo "| agent RSS with 8 WANs ≤ 30 MiB | $rss8 MiB | $(python3 -c "print('yes' if $rss8 <= 30 else 'no')") |"
+echo "| agent CPU, 8 WANs × 4 targets every 200 ms, < 1 % of one core | $cpu8 % | $(python3 -c "print('yes' if $cpu8 < 1 else 'no')") |"
 echo
