@@ -13,17 +13,28 @@ runs=${1:-20}
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# first_success_via ADDR: ms until a new connection from client 1 is seen
-# from ADDR (each attempt bounded by a 200 ms connect timeout)
+# Every attempt from its own source port, never used before in the run: the
+# flow table keeps a connection's WAN after the connection ends, so a new
+# connection that reuses a 5-tuple (the kernel picks ephemeral ports again
+# within seconds) follows the old one's WAN, not the current decision, and
+# would make a failover or a return look instant.
+NEXT_PORT=1024
+
+# first_success_via ADDR: sets TOOK to the ms until a new connection from
+# client 1 is seen from ADDR (each attempt bounded by a 200 ms connect
+# timeout)
 first_success_via() {
   local want=$1 start got
   start=$(now_ms)
   while true; do
-    got=$(lab_exec "$LAB" c1 curl -s --connect-timeout 0.2 -m 1 http://198.51.100.10/ || true)
+    ((NEXT_PORT <= 32767)) || { echo "out of source ports (1024..32767): fewer RUNS" >&2; exit 1; }
+    got=$(lab_exec "$LAB" c1 curl -s --local-port "$NEXT_PORT" --connect-timeout 0.2 -m 1 http://198.51.100.10/ ||
+      true)
+    NEXT_PORT=$((NEXT_PORT + 1))
     [[ "$got" == "$want" ]] && break
     (($(now_ms) - start < 60000)) || { echo "no connection via $want within 60 s" >&2; exit 1; }
   done
-  echo $(($(now_ms) - start))
+  TOOK=$(($(now_ms) - start))
 }
 
 stats() { # values... -> "median M ms, worst W ms"
@@ -35,12 +46,14 @@ measure() { # PROFILE_YAML FAILURE (carrier|blackhole) LABEL
   write_config "$E2E_TMP/jalur.yaml" 1 1 -- "policies:" \
     "  - {name: default, members: [{wan: isp1, tier: 1}, {wan: isp2, tier: 2}]}" "health: $profile"
   agent_start "$E2E_TMP/jalur.yaml"
-  first_success_via 100.64.1.2 >/dev/null
+  first_success_via 100.64.1.2
   for ((i = 0; i < runs; i++)); do
     if [[ $failure == carrier ]]; then lab_impair "$LAB" 1 carrier-down; else lab_impair "$LAB" 1 blackhole; fi
-    down+=("$(first_success_via 100.64.2.2)")
+    first_success_via 100.64.2.2
+    down+=("$TOOK")
     if [[ $failure == carrier ]]; then lab_impair "$LAB" 1 carrier-up; else lab_impair "$LAB" 1 restore; fi
-    back+=("$(first_success_via 100.64.1.2)")
+    first_success_via 100.64.1.2
+    back+=("$TOOK")
   done
   agent_stop
   echo "| $label | $failure | $(stats "${down[@]}") | $(stats "${back[@]}") |"
