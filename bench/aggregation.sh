@@ -11,6 +11,7 @@ source "$(dirname "$0")/lib.sh"
 rate=${1:-20}
 secs=5
 
+declare -A ratio
 bench_begin --isps 4 --clients 1
 for k in 1 2 3 4; do
   # upload leaves the router by wanK, download leaves the ISP by gw
@@ -26,6 +27,7 @@ mbps() { # iperf3 options...
 ip -n "$RTR" route replace default via 100.64.1.1 dev wan1 metric 50
 single_down=$(mbps -R) single_up=$(mbps)
 ip -n "$RTR" route del default via 100.64.1.1 dev wan1 metric 50
+echo "@@ aggregation"
 echo "| WANs | download Mbit/s | upload Mbit/s | download / one WAN | upload / one WAN |"
 echo "|---|---|---|---|---|"
 echo "| 1 (plain routing) | $single_down | $single_up | 1.00 | 1.00 |"
@@ -36,5 +38,17 @@ for n in 2 3 4; do
   agent_start "$E2E_TMP/jalur.yaml"
   down=$(mbps -R) up=$(mbps)
   agent_stop
-  echo "| $n | $down | $up | $(python3 -c "print('%.2f' % ($down / $single_down))") | $(python3 -c "print('%.2f' % ($up / $single_up))") |"
+  rd=$(python3 -c "print('%.2f' % ($down / $single_down))") ru=$(python3 -c "print('%.2f' % ($up / $single_up))")
+  echo "| $n | $down | $up | $rd | $ru |"
+  ratio[$n]="$rd $ru"
 done
+echo
+# targets: 2 links give >= 1.9x one, 4 give >= 3.7x (both directions)
+echo "@@ targets"
+for t in 2:1.9 4:3.7; do
+  n=${t%%:*} want=${t#*:}
+  read -r rd ru <<<"${ratio[$n]}"
+  ok=$(python3 -c "print('yes' if min($rd, $ru) >= $want else 'no')")
+  echo "| aggregation: $n WANs ≥ ${want} × one (download, upload) | $rd, $ru | $ok |"
+done
+echo

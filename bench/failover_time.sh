@@ -19,17 +19,28 @@ want() { [[ " $cases " == *" $1 "* ]]; }
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# first_success_via ADDR: ms until a new connection from client 1 is seen
-# from ADDR (each attempt bounded by a 200 ms connect timeout)
+# Every attempt from its own source port, never used before in the run: the
+# flow table keeps a connection's WAN after the connection ends, so a new
+# connection that reuses a 5-tuple (the kernel picks ephemeral ports again
+# within seconds) follows the old one's WAN, not the current decision, and
+# would make a failover or a return look instant.
+NEXT_PORT=1024
+
+# first_success_via ADDR: sets TOOK to the ms until a new connection from
+# client 1 is seen from ADDR (each attempt bounded by a 200 ms connect
+# timeout)
 first_success_via() {
   local want=$1 start got
   start=$(now_ms)
   while true; do
-    got=$(lab_exec "$LAB" c1 curl -s --connect-timeout 0.2 -m 1 http://198.51.100.10/ || true)
+    ((NEXT_PORT <= 32767)) || { echo "out of source ports (1024..32767): fewer RUNS" >&2; exit 1; }
+    got=$(lab_exec "$LAB" c1 curl -s --local-port "$NEXT_PORT" --connect-timeout 0.2 -m 1 http://198.51.100.10/ ||
+      true)
+    NEXT_PORT=$((NEXT_PORT + 1))
     [[ "$got" == "$want" ]] && break
     (($(now_ms) - start < 60000)) || { echo "no connection via $want within 60 s" >&2; exit 1; }
   done
-  echo $(($(now_ms) - start))
+  TOOK=$(($(now_ms) - start))
 }
 
 stats() { # values... -> "median M ms, worst W ms"
@@ -41,16 +52,20 @@ measure() { # PROFILE_YAML FAILURE (carrier|blackhole) LABEL
   write_config "$E2E_TMP/jalur.yaml" 1 1 -- "policies:" \
     "  - {name: default, members: [{wan: isp1, tier: 1}, {wan: isp2, tier: 2}]}" "health: $profile"
   agent_start "$E2E_TMP/jalur.yaml"
-  first_success_via 100.64.1.2 >/dev/null
+  first_success_via 100.64.1.2
   for ((i = 0; i < runs; i++)); do
     if [[ $failure == carrier ]]; then lab_impair "$LAB" 1 carrier-down; else lab_impair "$LAB" 1 blackhole; fi
-    down+=("$(first_success_via 100.64.2.2)")
+    first_success_via 100.64.2.2
+    down+=("$TOOK")
     if [[ $failure == carrier ]]; then lab_impair "$LAB" 1 carrier-up; else lab_impair "$LAB" 1 restore; fi
-    back+=("$(first_success_via 100.64.1.2)")
+    first_success_via 100.64.1.2
+    back+=("$TOOK")
   done
   agent_stop
   echo "| $label | $failure | $(stats "${down[@]}") | $(stats "${back[@]}") |"
+  WORST[$label,$failure]=$(printf '%s\n' "${down[@]}" | sort -n | tail -1)
 }
+declare -A WORST
 
 # The passive signal under traffic: both WANs balanced 1:1 and a client
 # opening 10 connections at a time all along; ms from the blackhole to the
@@ -77,10 +92,11 @@ measure_passive() { # PROFILE_YAML LABEL
     wait_until 30 _log_more_than "WAN isp1 up" "$n"
   done
   agent_stop
-  echo "| $label | blackhole, under traffic | $(stats "${took[@]}") | (as above) |"
+  echo "| $label | blackhole, under traffic | $(stats "${took[@]}") | — |"
 }
 
 e2e_begin --isps 2 --clients 1
+echo "@@ failover"
 echo "| profile | failure | to the backup | back to the primary |"
 echo "|---|---|---|---|"
 fast="{interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}"
@@ -94,4 +110,13 @@ want default-carrier && measure "$default" carrier "default (1s, down 3, up 3)"
 want default-blackhole && measure "$default" blackhole "default (1s, down 3, up 3)"
 want probes-only-blackhole && measure "$probes_only" blackhole "default, passive off (probes alone)"
 want passive && measure_passive "$default" "default, passive signal (1:1 balancing)"
-exit 0
+echo
+echo "@@ targets"
+target() { # LABEL FAILURE LIMIT_MS TEXT
+  local w=${WORST[$1,$2]:-}
+  [[ -n $w ]] || return 0
+  echo "| failover, $4 ≤ $3 ms (worst of $runs) | $w ms | $( ((w <= $3)) && echo yes || echo no) |"
+}
+target "fast (200ms, down 2, up 3)" carrier 50 "carrier loss: to the backup"
+target "fast (200ms, down 2, up 3)" blackhole 1000 "upstream blackhole, fast profile: to the backup"
+echo

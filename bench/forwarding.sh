@@ -100,9 +100,23 @@ medians() { # METRIC WAY
   for ((r = 1; r <= rounds; r++)); do echo "${R[$2,$1,$r]}"; done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
 }
 
+echo "@@ forwarding"
 echo "| metric | jalur | nft (mwan3/PCC way) | plain, one WAN | jalur without DHCP inspection | jalur/nft min/med/max | jalur/plain min/med/max | no-inspection/nft |"
 echo "|---|---|---|---|---|---|---|---|"
 for m in tcp:Mbit/s udp:packets/s conn:connections/s; do
   k=${m%%:*} unit=${m#*:}
   echo "| $k ($unit) | $(medians "$k" jalur) | $(medians "$k" nft) | $(medians "$k" plain) | $(medians "$k" jalur-no-dhcp) | $(ratios "$k" nft) | $(ratios "$k" plain) | $(ratios "$k" nft jalur-no-dhcp) |"
 done
+echo
+# targets: the median ratio of each round's jalur against the other way
+median_ratio() { ratios "$@" | awk -F' / ' '{print $2}'; }
+met() { python3 -c "import sys; print('yes' if float(sys.argv[1]) >= float(sys.argv[2]) else 'no')" "$1" "$2"; }
+echo "@@ targets"
+for m in tcp:TCP udp:UDP; do
+  k=${m%%:*} label=${m#*:}
+  r=$(median_ratio "$k" nft)
+  echo "| forwarding, $label: jalur ≥ 1.0 × the nftables way (median of rounds) | $r | $(met "$r" 1.0) |"
+  r=$(median_ratio "$k" plain)
+  echo "| forwarding, $label: jalur ≥ 0.95 × plain routing (median of rounds) | $r | $(met "$r" 0.95) |"
+done
+echo

@@ -2,7 +2,7 @@
 // The cost of a scrape: 16 WANs, per-CPU counters summed, a million flows
 // in the table (kept count, not walked), rendered to Prometheus text. Also
 // the cost of the walk the flow counter does on its slow timer. Not a
-// test: prints numbers.
+// test: prints a Markdown table after the line "@@ metrics_scrape".
 //
 //   bench/metrics_scrape [flows]       (root; default 1000000)
 #include "datapath/datapath.h"
@@ -48,6 +48,17 @@ void fill_flows(const datapath::Datapath &dp, uint32_t n)
         }
         done += count;
     }
+}
+
+std::string thousands(uint64_t v)
+{
+    std::string digits = std::to_string(v), out;
+    for (size_t i = 0; i < digits.size(); i++) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return out;
 }
 
 double median_ms(std::vector<double> v)
@@ -97,9 +108,14 @@ int main(int argc, char **argv)
         times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         bytes = w.text().size();
     }
-    std::printf("flows in table:               %llu (of %u)\n", (unsigned long long)walk.total, maps.flow_capacity());
-    std::printf("scrape (16 WANs, kept count): median %.3f ms, max %.3f ms over 200 (%zu bytes of text)\n",
-                median_ms(times), *std::max_element(times.begin(), times.end()), bytes);
-    std::printf("flow count walk (slow timer): %.1f ms\n", walk.took_seconds * 1000);
+    std::printf("@@ metrics_scrape\n");
+    std::printf("| what | time |\n|---|---:|\n");
+    std::printf("| scrape, 16 WANs, %s flows in the table (median of 200; %zu bytes of text) | %.2f ms |\n",
+                thousands(walk.total).c_str(), bytes, median_ms(times));
+    std::printf("| scrape, slowest of 200 | %.2f ms |\n", *std::max_element(times.begin(), times.end()));
+    std::printf("| counting the flow table (batched walk of a %s-entry table; the flow counter's thread, every "
+                "`flow_count_interval`, never per scrape) | %.0f ms |\n",
+                thousands(maps.flow_capacity()).c_str(), walk.took_seconds * 1000);
+    std::printf("\n");
     return 0;
 }

@@ -359,7 +359,7 @@ _lab_cmd_up() { # NAME [--isps N] [--clients M]
     esac
   done
   _lab_valid_name "$n" || { echo "lab up: NAME must be 1-24 of [A-Za-z0-9_], got '$n'" >&2; return 2; }
-  [[ "$isps" =~ ^[2-4]$ ]] || { echo "lab up: --isps must be 2..4, got '$isps'" >&2; return 2; }
+  [[ "$isps" =~ ^[2-8]$ ]] || { echo "lab up: --isps must be 2..8, got '$isps'" >&2; return 2; }
   [[ "$clients" =~ ^[1-8]$ ]] || { echo "lab up: --clients must be 1..8, got '$clients'" >&2; return 2; }
   _lab_exists "$n" && { echo "lab up: a lab named '$n' exists already" >&2; return 1; }
 
@@ -428,14 +428,14 @@ _lab_cmd_static_routing() { # NAME
 }
 
 # Removes what static-routing and route-client added (rules 900, 951..958,
-# 1001..1004 and tables 101..104), e.g. before starting the agent.
+# 1001..1008 and tables 101..108), e.g. before starting the agent.
 _lab_cmd_static_routing_clear() { # NAME
   local n=$1 k fam
   _lab_read_shape "$n"
   for fam in -4 -6; do
     _lab_rule_del "$n-rtr" "$fam" 900
     for ((k = 1; k <= 8; k++)); do _lab_rule_del "$n-rtr" "$fam" "$((950 + k))"; done
-    for ((k = 1; k <= 4; k++)); do
+    for ((k = 1; k <= 8; k++)); do
       _lab_rule_del "$n-rtr" "$fam" "$((1000 + k))"
       ip -n "$n-rtr" "$fam" route flush table "$((100 + k))" 2>/dev/null || true
     done
@@ -567,7 +567,7 @@ lab_gc() {
 
 _lab_child() { "$BASH" "$_LAB_SCRIPT" "$@"; }
 
-# lab_up NAME [--isps N(2..4)] [--clients M(1..8)]: owned by this shell (lab_gc)
+# lab_up NAME [--isps N(2..8)] [--clients M(1..8)]: owned by this shell (lab_gc)
 lab_up() { _LAB_OWNER_PID=$$ _lab_child up "$@" >/dev/null; }
 # lab_impair NAME ISP carrier-down|carrier-up|blackhole|loss PCT|restore
 lab_impair() { _lab_child impair "$@"; }
@@ -581,7 +581,7 @@ lab_route_client_via() { _lab_child route-client "$@"; }
 
 _lab_usage() {
   cat >&2 <<'USAGE'
-usage: lab.sh up NAME [--isps N(2..4)] [--clients M(1..8)]   build; prints lab info
+usage: lab.sh up NAME [--isps N(2..8)] [--clients M(1..8)]   build; prints lab info
        lab.sh down NAME                                       remove (idempotent)
        lab.sh impair NAME ISP carrier-down|carrier-up|blackhole|loss PCT|restore
        lab.sh exec NAME NODE CMD...                           NODE: rtr inet ispK cK

@@ -12,6 +12,9 @@ POST /bot<TOKEN>/sendMessage   JSON or form body. Another token: 401. Needs
                                (and appended to MESSAGES_FILE as JSON lines).
 GET  /_messages                accepted messages, in order (JSON list)
 GET  /_requests                every sendMessage call: time, chat, status
+                               ("time" is epoch seconds, "monotonic" the
+                               system's CLOCK_MONOTONIC, on arrival; a
+                               message's are when it was accepted)
 POST /_mode                    misbehave: {"mode": M, "chat": C, "times": N,
                                "retry_after": S, "to": ID} or {"rules": [...]};
                                M: ok | 429 | 500 | hang | 401 | 403 | migrate.
@@ -151,7 +154,8 @@ class Handler(BaseHTTPRequestHandler):
         chat = str(chat) if chat is not None else None
         rule = take_rule(chat)
         # recorded on arrival: a request told to hang is seen before it ends
-        entry = {"time": time.time(), "chat_id": chat, "status": None, "mode": rule["mode"] if rule else "ok"}
+        entry = {"time": time.time(), "monotonic": time.monotonic(), "chat_id": chat, "status": None,
+                 "mode": rule["mode"] if rule else "ok"}
         with lock:
             requests.append(entry)
         status = self.misbehave(rule, chat) if rule else 0
@@ -204,8 +208,8 @@ class Handler(BaseHTTPRequestHandler):
             return 400
         with lock:
             state["message_id"] += 1
-            msg = {"message_id": state["message_id"], "time": time.time(), "chat_id": chat,
-                   "thread_id": params.get("message_thread_id"), "text": text,
+            msg = {"message_id": state["message_id"], "time": time.time(), "monotonic": time.monotonic(),
+                   "chat_id": chat, "thread_id": params.get("message_thread_id"), "text": text,
                    "silent": params.get("disable_notification") in (True, "true")}
             messages.append(msg)
             if state["messages_file"]:
