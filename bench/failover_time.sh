@@ -47,13 +47,21 @@ stats() { # values... -> "median M ms, worst W ms"
   printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {printf "median %d ms, worst %d ms", v[int((NR+1)/2)], v[NR]}'
 }
 
-measure() { # PROFILE_YAML FAILURE (carrier|blackhole) LABEL
-  local profile=$1 failure=$2 label=$3 down=() back=() i
+# A failure at a random point of the probe round: the return is seen at a
+# round's end, so a failure right after it would always land at the same
+# phase and measure the slowest case every time.
+random_phase() { # INTERVAL_MS
+  sleep "$(awk -v r="$RANDOM" -v i="$1" 'BEGIN {printf "%.3f", r % i / 1000}')"
+}
+
+measure() { # PROFILE_YAML FAILURE (carrier|blackhole) LABEL INTERVAL_MS
+  local profile=$1 failure=$2 label=$3 interval=$4 down=() back=() i
   write_config "$E2E_TMP/jalur.yaml" 1 1 -- "policies:" \
     "  - {name: default, members: [{wan: isp1, tier: 1}, {wan: isp2, tier: 2}]}" "health: $profile"
   agent_start "$E2E_TMP/jalur.yaml"
   first_success_via 100.64.1.2
   for ((i = 0; i < runs; i++)); do
+    random_phase "$interval"
     if [[ $failure == carrier ]]; then lab_impair "$LAB" 1 carrier-down; else lab_impair "$LAB" 1 blackhole; fi
     first_success_via 100.64.2.2
     down+=("$TOOK")
@@ -80,6 +88,7 @@ measure_passive() { # PROFILE_YAML LABEL
   agent_start "$E2E_TMP/jalur.yaml"
   for ((i = 0; i < runs; i++)); do
     n=$(grep -c "WAN isp1 down" "$E2E_TMP/agent.log" || true)
+    random_phase 1000
     lab_impair "$LAB" 1 blackhole
     t0=$(now_ms)
     while ! _log_more_than "WAN isp1 down" "$n" && (($(now_ms) - t0 < 30000)); do
@@ -102,13 +111,13 @@ echo "|---|---|---|---|"
 fast="{interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}"
 default="{targets: [198.51.100.10]}"
 probes_only="{targets: [198.51.100.10], passive: off}"
-want fast-carrier && measure "$fast" carrier "fast (200ms, down 2, up 3)"
-want fast-blackhole && measure "$fast" blackhole "fast (200ms, down 2, up 3)"
-want default-carrier && measure "$default" carrier "default (1s, down 3, up 3)"
+want fast-carrier && measure "$fast" carrier "fast (200ms, down 2, up 3)" 200
+want fast-blackhole && measure "$fast" blackhole "fast (200ms, down 2, up 3)" 200
+want default-carrier && measure "$default" carrier "default (1s, down 3, up 3)" 1000
 # the primary/backup loop's own connections (through ISP2 while ISP1 was
 # down) are the handshakes completing elsewhere: the passive signal plays
-want default-blackhole && measure "$default" blackhole "default (1s, down 3, up 3)"
-want probes-only-blackhole && measure "$probes_only" blackhole "default, passive off (probes alone)"
+want default-blackhole && measure "$default" blackhole "default (1s, down 3, up 3)" 1000
+want probes-only-blackhole && measure "$probes_only" blackhole "default, passive off (probes alone)" 1000
 want passive && measure_passive "$default" "default, passive signal (1:1 balancing)"
 echo
 echo "@@ targets"

@@ -228,6 +228,23 @@ static __always_inline bool maybe_hidden_ra(void *data, void *data_end, __u32 l3
 	return ip6->saddr.in6_u.u6_addr8[0] == 0xfe && (ip6->saddr.in6_u.u6_addr8[1] & 0xc0) == 0x80;
 }
 
+/*
+ * What a parsed packet is to the inspection: a server message of some kind,
+ * or 0 for everything else, which goes on without the port's lookup.
+ */
+static __always_inline __u8 dhcp_kind(void *data, void *data_end, int parsed, const struct packet *p)
+{
+	__u32 l3 = p->l3_off, l4 = p->l4_off;
+
+	if (l3 > DHCP_MAX_L3_OFF || l4 > DHCP_MAX_L4_OFF)
+		return 0;
+	barrier_var(l3);
+	barrier_var(l4);
+	if (parsed == PARSE_OK || parsed == PARSE_BCAST_MCAST)
+		return server_message_kind(data, data_end, p, l4);
+	return maybe_hidden_ra(data, data_end, l3, parsed) ? JALUR_DHCP_RA_UNPARSED : 0;
+}
+
 static __always_inline bool dhcp_trusted(const struct jalur_dhcp_port *port, const struct jalur_dhcp_event *ev)
 {
 	struct jalur_mac_key mk = {};
@@ -299,24 +316,18 @@ static __always_inline bool rate_allows(const __u8 *mac, __u64 now)
  */
 static __always_inline bool dhcp_inspect_pkt(void *ctx, const bool skb, void *data, void *data_end, __u32 pkt_len,
 					     __u32 ifindex, __u16 hw_vlan, const struct jalur_dhcp_port *port,
-					     int parsed, const struct packet *p)
+					     __u8 kind, const struct packet *p)
 {
 	struct jalur_dhcp_stats *st;
 	struct jalur_dhcp_event ev = {};
 	struct jalur_dhcp_event *out;
 	struct ethhdr *eth = data;
-	__u32 zero = 0, l3 = p->l3_off, l4 = p->l4_off;
-	__u8 kind = 0;
+	__u32 zero = 0, l4 = p->l4_off;
 
-	if (l3 > DHCP_MAX_L3_OFF || l4 > DHCP_MAX_L4_OFF)
+	if (l4 > DHCP_MAX_L4_OFF)
 		return false;
-	barrier_var(l3);
 	barrier_var(l4);
-	if (parsed == PARSE_OK || parsed == PARSE_BCAST_MCAST)
-		kind = server_message_kind(data, data_end, p, l4);
-	else if (maybe_hidden_ra(data, data_end, l3, parsed))
-		kind = JALUR_DHCP_RA_UNPARSED;
-	if (!kind || (void *)(eth + 1) > data_end)
+	if ((void *)(eth + 1) > data_end)
 		return false;
 
 	st = bpf_map_lookup_elem(&dhcp_stats, &zero);
@@ -376,25 +387,31 @@ static __always_inline bool dhcp_inspect_pkt(void *ctx, const bool skb, void *da
 	return port->mode == JALUR_DHCP_GUARD;
 }
 
-static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_port *port, int parsed,
+static __noinline bool dhcp_inspect(struct xdp_md *ctx, const struct jalur_dhcp_port *port, __u8 kind,
 				    const struct packet *p)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	return dhcp_inspect_pkt(ctx, false, data, data_end, data_end - data, ctx->ingress_ifindex, 0, port, parsed,
-				p);
+	return dhcp_inspect_pkt(ctx, false, data, data_end, data_end - data, ctx->ingress_ifindex, 0, port, kind, p);
 }
 
-static __noinline bool dhcp_inspect_skb(struct __sk_buff *skb, const struct jalur_dhcp_port *port, int parsed,
+static __noinline bool dhcp_inspect_skb(struct __sk_buff *skb, const struct jalur_dhcp_port *port, __u8 kind,
 					const struct packet *p)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	__u16 hw_vlan = skb->vlan_present ? skb->vlan_tci & 0x0fff : 0;
 
-	return dhcp_inspect_pkt(skb, true, data, data_end, skb->len, skb->ingress_ifindex, hw_vlan, port, parsed,
-				p);
+	return dhcp_inspect_pkt(skb, true, data, data_end, skb->len, skb->ingress_ifindex, hw_vlan, port, kind, p);
+}
+
+/* The port of a server message, when it is inspected; NULL otherwise. */
+static __always_inline const struct jalur_dhcp_port *inspected_port(__u32 ifindex)
+{
+	const struct jalur_dhcp_port *port = bpf_map_lookup_elem(&dhcp_ports, &ifindex);
+
+	return port && port->mode != JALUR_DHCP_OFF ? port : NULL;
 }
 
 /*

@@ -22,12 +22,13 @@ SEC("xdp")
 int jalur_xdp_lan(struct xdp_md *ctx)
 {
 	__u32 ifindex = ctx->ingress_ifindex;
-	struct jalur_dhcp_port *port;
+	const struct jalur_dhcp_port *port;
 	struct jalur_xdp_meta *meta;
 	struct verdict v = {};
 	struct packet p = {};
 	void *data, *data_end;
 	int parsed;
+	__u8 kind;
 
 	/* without room for metadata tc decides alone, so count nothing here */
 	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)))
@@ -39,8 +40,9 @@ int jalur_xdp_lan(struct xdp_md *ctx)
 		return XDP_PASS;
 
 	parsed = parse_packet(data, data_end, data_end - data, &p);
-	port = bpf_map_lookup_elem(&dhcp_ports, &ifindex);
-	if (port && port->mode != JALUR_DHCP_OFF && dhcp_inspect(ctx, port, parsed, &p))
+	/* the port is looked up for server messages only, not every packet */
+	kind = dhcp_kind(data, data_end, parsed, &p);
+	if (kind && (port = inspected_port(ifindex)) && dhcp_inspect(ctx, port, kind, &p))
 		return XDP_DROP;
 	decide_parsed(parsed, &p, data_end - data, ifindex, &v);
 	meta->mark = v.mark;
@@ -55,16 +57,16 @@ int jalur_xdp_port(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 ifindex = ctx->ingress_ifindex;
-	struct jalur_dhcp_port *port;
+	const struct jalur_dhcp_port *port;
 	struct packet p = {};
 	int parsed;
+	__u8 kind;
 
-	port = bpf_map_lookup_elem(&dhcp_ports, &ifindex);
-	if (!port || port->mode == JALUR_DHCP_OFF)
-		return XDP_PASS;
 	parsed = parse_packet(data, data_end, data_end - data, &p);
-	return dhcp_inspect(ctx, port, parsed, &p) ? XDP_DROP : XDP_PASS;
+	kind = dhcp_kind(data, data_end, parsed, &p);
+	if (!kind || !(port = inspected_port(ctx->ingress_ifindex)))
+		return XDP_PASS;
+	return dhcp_inspect(ctx, port, kind, &p) ? XDP_DROP : XDP_PASS;
 }
 
 /* LAN bridge ports where XDP would run in generic mode (the agent's rule:
@@ -75,16 +77,13 @@ int jalur_xdp_port(struct xdp_md *ctx)
 SEC("tc")
 int jalur_tc_port(struct __sk_buff *skb)
 {
-	__u32 ifindex = skb->ingress_ifindex;
-	struct jalur_dhcp_port *port;
+	const struct jalur_dhcp_port *port;
 	struct packet p = {};
 	void *data, *data_end;
 	int parsed;
+	__u8 kind;
 
 	if (!maybe_server_message((void *)(long)skb->data, (void *)(long)skb->data_end))
-		return TC_ACT_OK;
-	port = bpf_map_lookup_elem(&dhcp_ports, &ifindex);
-	if (!port || port->mode == JALUR_DHCP_OFF)
 		return TC_ACT_OK;
 	/* the parser reads headers in place: make all of the (rare, small)
 	 * candidate linear, as generic XDP would; on failure parse what is */
@@ -92,7 +91,10 @@ int jalur_tc_port(struct __sk_buff *skb)
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	parsed = parse_packet(data, data_end, skb->len, &p);
-	return dhcp_inspect_skb(skb, port, parsed, &p) ? TC_ACT_SHOT : TC_ACT_OK;
+	kind = dhcp_kind(data, data_end, parsed, &p);
+	if (!kind || !(port = inspected_port(skb->ingress_ifindex)))
+		return TC_ACT_OK;
+	return dhcp_inspect_skb(skb, port, kind, &p) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 static __always_inline void set_mark(struct __sk_buff *skb, __u32 mark)
