@@ -363,18 +363,8 @@ Result<void> Agent::attach(const config::Config &cfg)
             return t.error();
         tc.push_back(std::move(t).value());
     }
-    // the new set replaces the old in place; interfaces dropped by a reload
-    // are detached when the old owners go
-    auto take_over = [](auto &olds, auto &fresh) {
-        for (auto &old : olds)
-            for (auto &f : fresh)
-                if (f.ifname() == old.ifname())
-                    f.replaces(old);
-    };
-    take_over(xdp_, xdp);
-    take_over(tc_, tc);
-    xdp_ = std::move(xdp);
-    tc_ = std::move(tc);
+    datapath::take_over(xdp_, std::move(xdp));
+    datapath::take_over(tc_, std::move(tc));
     return {};
 }
 

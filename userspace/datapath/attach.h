@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace jalur::datapath {
 
@@ -74,6 +75,20 @@ private:
 // Removes jalur's programs from an interface, whoever attached them: the
 // cleanup after an agent that kept its data path and is not coming back.
 void detach_all(const std::string &ifname);
+
+// A new set of attachments takes over from the current one: where both
+// hold an interface the program was replaced in place, so the old owner must
+// not detach it; an interface only the old set holds is detached as the old
+// owner goes.
+template <typename Attachment>
+void take_over(std::vector<Attachment> &current, std::vector<Attachment> fresh)
+{
+    for (auto &old : current)
+        for (auto &f : fresh)
+            if (f.ifname() == old.ifname())
+                f.replaces(old);
+    current = std::move(fresh);
+}
 
 // Removes the XDP program named prog_name from an interface, in whichever
 // mode it runs; another program is left alone. True when one was removed.

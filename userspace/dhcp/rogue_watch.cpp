@@ -223,18 +223,9 @@ Result<void> RogueWatch::apply(const config::Config &cfg)
     if (auto r = replace_all(dp_.dhcp_ports(), port_entries); !r)
         return r;
 
-    // replaced in place: the old owner must not detach the new program; a
-    // port that changed hooks (or left) is detached when its old owner goes
-    auto release_replaced = [](auto &olds, auto &fresh) {
-        for (auto &old : olds)
-            for (auto &f : fresh)
-                if (f.ifname() == old.ifname())
-                    f.replaces(old);
-    };
-    release_replaced(port_xdp_, attached);
-    release_replaced(port_tc_, attached_tc);
-    port_xdp_ = std::move(attached);
-    port_tc_ = std::move(attached_tc);
+    // a port that changed hooks (or left) is detached as its old owner goes
+    datapath::take_over(port_xdp_, std::move(attached));
+    datapath::take_over(port_tc_, std::move(attached_tc));
 
     alerts_.set_timeout(g.alert_timeout);
     if (summary_timer_ >= 0)
