@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rogue-DHCP alert latency, end to end: a forged DHCPOFFER enters a LAN
-# port (client 1's), the bridge-port XDP program reports it through the ring
-# buffer, the agent raises the alert, the notifier spools it and sends it
-# through the best WAN to the lab's Telegram Bot API mock. Timed from the
+# port (client 1's), the bridge-port tc program (a veth port) reports it
+# through the ring buffer, the agent raises the alert, the notifier spools
+# it and sends it through the best WAN to the lab's Telegram Bot API mock. Timed from the
 # frame's send() to the mock accepting the message, N times, each OFFER from
 # a new random MAC (only a server's first sighting alerts at once).
 #

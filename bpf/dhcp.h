@@ -308,11 +308,11 @@ static __always_inline bool rate_allows(const __u8 *mac, __u64 now)
 }
 
 /*
- * Inspects a LAN packet on a port in dhcp_ports. Returns true when guard
- * mode drops it. parsed/p: what parse_packet() made of it; pkt_len: the
- * whole packet (an skb's can run past data_end); hw_vlan: a tag the stack
- * took off the frame before the hook (tc's skb->vlan_tci), reported when the
- * frame itself carries none.
+ * Inspects a server message on a port in dhcp_ports. Returns true when
+ * guard mode drops it. kind: dhcp_kind()'s verdict; p: what parse_packet()
+ * made of the packet; pkt_len: the whole packet (an skb's can run past
+ * data_end); hw_vlan: a tag the stack took off the frame before the hook
+ * (tc's skb->vlan_tci), reported when the frame itself carries none.
  */
 static __always_inline bool dhcp_inspect_pkt(void *ctx, const bool skb, void *data, void *data_end, __u32 pkt_len,
 					     __u32 ifindex, __u16 hw_vlan, const struct jalur_dhcp_port *port,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The agent's side of rogue DHCP detection: tells the data path which
 // ports to inspect and whom to trust, attaches the inspection program to
-// LAN bridge ports (XDP or tc, see port_hook), reads the events off the ring
+// LAN bridge ports (XDP or tc, see port_wants_xdp), reads the events off the ring
 // buffer on the event loop and turns them into alerts.
 #pragma once
 

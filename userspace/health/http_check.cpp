@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "health/http_check.h"
 
-#include <sys/socket.h>
+#include "common/curl_mark.h"
 
 namespace jalur::health {
 
 namespace {
-
-int set_mark(void *mark, curl_socket_t fd, curlsocktype)
-{
-    return setsockopt(fd, SOL_SOCKET, SO_MARK, mark, sizeof(uint32_t)) == 0 ? CURL_SOCKOPT_OK
-                                                                             : CURL_SOCKOPT_ERROR;
-}
 
 size_t discard(char *, size_t size, size_t n, void *) { return size * n; }
 
@@ -23,7 +17,7 @@ HttpCheck::HttpCheck(CurlMulti &multi, const std::string &ifname, uint32_t fwmar
 {
     curl_easy_setopt(easy_, CURLOPT_URL, target.url.c_str());
     curl_easy_setopt(easy_, CURLOPT_INTERFACE, interface_.c_str());
-    curl_easy_setopt(easy_, CURLOPT_SOCKOPTFUNCTION, &set_mark);
+    curl_easy_setopt(easy_, CURLOPT_SOCKOPTFUNCTION, &curl_mark_socket);
     curl_easy_setopt(easy_, CURLOPT_SOCKOPTDATA, &fwmark_);
     curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(easy_, CURLOPT_FRESH_CONNECT, 1L);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "health/monitor.h"
 
+#include "common/curl_global.h"
 #include "health/http_check.h"
 #include "health/socket_checks.h"
 
@@ -88,8 +89,12 @@ Result<void> Monitor::add(const ProbeSpec &spec)
             target.check = std::make_unique<DnsCheck>(loop_, at, t.qname);
             break;
         case config::ProbeTarget::Kind::Http:
-            if (!curl_)
+            if (!curl_) {
+                // once per process, before the notifier's thread may race it
+                if (auto r = curl_global(); !r)
+                    return r;
                 curl_ = std::make_unique<CurlMulti>(loop_);
+            }
             target.check = std::make_unique<HttpCheck>(*curl_, spec.ifname, spec.fwmark, t, h.timeout);
             break;
         }

@@ -2,12 +2,12 @@
 #include "notify/telegram.h"
 
 #include "common/curl_global.h"
+#include "common/curl_mark.h"
 
 #include "common/json.h"
 #include "notify/api_reply.h"
 
 #include <curl/curl.h>
-#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
@@ -36,14 +36,6 @@ size_t on_body(char *data, size_t size, size_t n, void *user)
         return 0; // ends the transfer with a write error
     body->append(data, len);
     return len;
-}
-
-int on_socket(void *user, curl_socket_t fd, curlsocktype purpose)
-{
-    auto mark = *static_cast<const uint32_t *>(user);
-    if (purpose != CURLSOCKTYPE_IPCXN || mark == 0)
-        return CURL_SOCKOPT_OK;
-    return setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) == 0 ? CURL_SOCKOPT_OK : CURL_SOCKOPT_ERROR;
 }
 
 int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
@@ -123,7 +115,7 @@ struct TelegramClient::Impl {
     std::chrono::milliseconds timeout;
     CurlEasy easy;
     uint32_t easy_mark = 0; // the mark of the connections `easy` may reuse
-    uint32_t mark = 0;      // read by on_socket
+    uint32_t mark = 0;      // read by curl_mark_socket
 };
 
 TelegramClient::TelegramClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -175,7 +167,7 @@ SendResult TelegramClient::send(const Message &m, uint32_t fwmark, const std::fu
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply);
-    curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, on_socket);
+    curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, curl_mark_socket);
     curl_easy_setopt(c, CURLOPT_SOCKOPTDATA, &im.mark);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
