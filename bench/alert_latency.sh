@@ -28,7 +28,7 @@ write_config "$E2E_TMP/jalur.yaml" 1 1 -- \
 agent_start "$E2E_TMP/jalur.yaml"
 grep -q "rogue DHCP: inspecting lanp1 (alert)" "$E2E_TMP/agent.log" || fail "lanp1 is not inspected"
 # the start alert first: it takes the chat's first pacing slot
-has_start() { lab_botapi "$LAB" GET /_messages | grep -q '"text": "start"'; }
+has_start() { lab_botapi "$LAB" GET /_messages | has_match '"text": "start"'; }
 wait_until 20 has_start
 sleep 1.1
 messages=$LAB_DIR/log/botapi-messages.jsonl

@@ -54,7 +54,7 @@ say "jalur status"
 lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml"
 say "metrics: a few live lines of http://127.0.0.1:9464/metrics (in the router's namespace)"
 scrape() { lab_exec "$LAB" rtr curl -s -m 5 http://127.0.0.1:9464/metrics; }
-flows_counted() { scrape | grep -q '^jalur_flows_active [1-9]'; } # counted every second, off the scrape path
+flows_counted() { scrape | has_match '^jalur_flows_active [1-9]'; } # counted every second, off the scrape path
 wait_until 5 flows_counted
 scrape |
   grep -E '^jalur_(wan_up|wan_(tx|rx)_bytes_total|wan_new_flows_total|flows_active|probe_rtt_seconds_count)' | sed 's/^/  /'
@@ -92,8 +92,8 @@ wait_until 5 test -s "$E2E_TMP/rogue.pid"
 printf '#!/bin/sh\nexit 0\n' >"$E2E_TMP/noop.sh" && chmod +x "$E2E_TMP/noop.sh"
 ip netns exec "$(lab_ns "$LAB" c1)" udhcpc -i eth0 -f -q -n -t 2 -T 1 -s "$E2E_TMP/noop.sh" >/dev/null 2>&1 || true
 wait_until 5 log_has "rogue DHCP server" 0
-echo "  $(grep "rogue DHCP server" "$E2E_TMP/agent.log" | head -1 | cut -d' ' -f3-)"
-rogue_counted() { scrape | grep -q '^jalur_dhcp_rogue_events_total'; } # the board is refreshed every second
+echo "  $(grep -m1 "rogue DHCP server" "$E2E_TMP/agent.log" | cut -d' ' -f3-)"
+rogue_counted() { scrape | has_match '^jalur_dhcp_rogue_events_total'; } # the board is refreshed every second
 wait_until 5 rogue_counted
 scrape | grep -E '^jalur_(dhcp_rogue_events_total|dhcp_server_messages_total)' | sed 's/^/  /'
 kill "$(cat "$E2E_TMP/rogue.pid")"

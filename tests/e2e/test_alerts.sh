@@ -137,5 +137,5 @@ agent_stop
 assert_eq "$(texts "$B" | tail -1)" "stop" "the stop alert"
 secret=${LAB_BOT_TOKEN#*:}
 if grep -rqF "$secret" "$E2E_TMP/agent.log" "$SPOOL"; then fail "the bot token leaked"; fi
-if find "$SPOOL" | grep -qF "$secret"; then fail "the bot token is in a spool file name"; fi
+if find "$SPOOL" | has_match -F "$secret"; then fail "the bot token is in a spool file name"; fi
 echo "PASS"

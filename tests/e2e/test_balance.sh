@@ -69,10 +69,10 @@ agent_stop
 assert_eq "$(lab_exec "$LAB" rtr ip rule)" "$before_rules" "ip rules after stop"
 assert_eq "$(lab_exec "$LAB" rtr ip route show table 101)" "" "table 101 after stop"
 for dev in br-lan lanp1 lanp4; do
-  lab_exec "$LAB" rtr ip link show "$dev" | grep -q xdp && fail "XDP still attached to $dev after stop"
+  lab_exec "$LAB" rtr ip link show "$dev" | has_match xdp && fail "XDP still attached to $dev after stop"
 done
 for dev in br-lan lanp1 lanp4; do
-  lab_exec "$LAB" rtr tc filter show dev "$dev" ingress | grep -q jalur && fail "tc filter still attached to $dev after stop"
+  lab_exec "$LAB" rtr tc filter show dev "$dev" ingress | has_match jalur && fail "tc filter still attached to $dev after stop"
 done
 assert_eq "$(clsacts)" "$before_clsacts" "clsact qdiscs after stop"
 [[ -e "$LAB_BPFFS/jalur" ]] && fail "pins left in $LAB_BPFFS/jalur"

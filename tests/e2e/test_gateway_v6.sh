@@ -17,7 +17,7 @@ agent_start "$E2E_TMP/jalur.yaml"
 
 assert_eq "$(lab_exec "$LAB" rtr ip route show table 102)" "default via 100.64.2.1 dev wan2 proto static " "table 102 from the learned gateway"
 assert_eq "$(lab_exec "$LAB" rtr ip -6 route show table 101 | awk '{print $1, $2, $3}')" "default via 2001:db8:101::1" "IPv6 table 101"
-lab_exec "$LAB" rtr ip -6 rule | grep -q "fwmark 0x100/0xff00 lookup 101" || fail "no IPv6 fwmark rule"
+lab_exec "$LAB" rtr ip -6 rule | has_match "fwmark 0x100/0xff00 lookup 101" || fail "no IPv6 fwmark rule"
 
 # IPv6 connections from both clients spread over both WANs
 seen=$(for c in 1 2; do for i in $(seq 1 20); do

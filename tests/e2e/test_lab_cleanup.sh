@@ -76,7 +76,7 @@ no_trace() {
   local p=$1
   [[ -z "$(ip netns list | awk '{print $1}' | grep "^$p" || true)" ]] || fail "namespaces of $p* left: $(ip netns list | grep "^$p")"
   compgen -G "$LAB_RUN_ROOT/$p*" >/dev/null && fail "state directory left: $(echo "$LAB_RUN_ROOT/$p"*)"
-  mount -t bpf | grep -q " $LAB_RUN_ROOT/$p" && fail "bpffs left mounted: $(mount -t bpf | grep " $LAB_RUN_ROOT/$p")"
+  mount -t bpf | has_match " $LAB_RUN_ROOT/$p" && fail "bpffs left mounted: $(mount -t bpf | grep " $LAB_RUN_ROOT/$p")"
   return 0
 }
 
@@ -129,9 +129,9 @@ note "a test killed by SIGTERM mid-traffic left nothing"
 # does) while lab_up is building: the builder and the test both get it
 stage_reached() { # STAGE: that part of the lab exists
   case $1 in
-    router) ip netns list | grep -q "^${tag}b.*-rtr" ;;
-    isp2) ip netns list | grep -q "^${tag}b.*-isp2" ;;
-    client2) ip netns list | grep -q "^${tag}b.*-c2" ;;
+    router) ip netns list | has_match "^${tag}b.*-rtr" ;;
+    isp2) ip netns list | has_match "^${tag}b.*-isp2" ;;
+    client2) ip netns list | has_match "^${tag}b.*-c2" ;;
     servers) compgen -G "$LAB_RUN_ROOT/${tag}b*/run/whoami.pid" >/dev/null ;;
   esac
 }

@@ -87,7 +87,7 @@ wait_until 15 _promql_is 'jalur_wan_up' "isp1=1 isp2=1"
 lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" >"$E2E_TMP/status.txt"
 grep -q "^isp1 .* up .*ms" "$E2E_TMP/status.txt" || fail "status without the agent's health: $(cat "$E2E_TMP/status.txt")"
 grep -q "LAST FAILURE" "$E2E_TMP/status.txt" || fail "status has no health table"
-lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" --pins | grep -q "not reachable" ||
+lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" --pins | has_match "not reachable" ||
   fail "status --pins did not read the pins alone"
 src=$(lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["source"])')
 assert_eq "$src" agent "status --json source"

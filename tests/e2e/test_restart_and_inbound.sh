@@ -19,8 +19,8 @@ agent_kill
 note "agent killed; stream on $wan_addr, $flows_before flows pinned"
 
 # no agent: programs stay attached and new connections are still balanced
-lab_exec "$LAB" rtr tc filter show dev br-lan ingress | grep -q jalur || fail "tc detached when the agent died"
-lab_exec "$LAB" rtr tc filter show dev lanp1 ingress | grep -q jalur_tc_port || fail "port tc detached when the agent died"
+lab_exec "$LAB" rtr tc filter show dev br-lan ingress | has_match jalur || fail "tc detached when the agent died"
+lab_exec "$LAB" rtr tc filter show dev lanp1 ingress | has_match jalur_tc_port || fail "port tc detached when the agent died"
 assert_eq "$(connect_from 2 20)" 20 "connections while no agent runs"
 
 agent_start "$E2E_TMP/jalur.yaml"

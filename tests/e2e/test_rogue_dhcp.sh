@@ -45,19 +45,19 @@ write_config "$E2E_TMP/j.yaml" 1 1 -- "dhcp_guard: {mode: alert, alert_timeout: 
 agent_start "$E2E_TMP/j.yaml"
 grep -q "rogue DHCP: inspecting lanp3 (alert) by tc" "$E2E_TMP/agent.log" || fail "lanp3 is not inspected from tc"
 # a veth port: tc, never generic XDP
-lab_exec "$LAB" rtr tc filter show dev lanp3 ingress | grep -q jalur_tc_port || fail "no tc port program on lanp3"
-lab_exec "$LAB" rtr ip link show lanp3 | grep -q xdp && fail "XDP attached to lanp3"
+lab_exec "$LAB" rtr tc filter show dev lanp3 ingress | has_match jalur_tc_port || fail "no tc port program on lanp3"
+lab_exec "$LAB" rtr ip link show lanp3 | has_match xdp && fail "XDP attached to lanp3"
 LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 1 -A 1 \
   -s "$E2E_TMP/lease.sh" >/dev/null 2>&1 &
 wait_until 1 grep -q "rogue DHCP server $rogue_mac (192.0.2.13) on lanp3: OFFER of 192.0.2.2" "$E2E_TMP/agent.log"
 grep -q "rogue DHCP server 02:00:00:00:00:01" "$E2E_TMP/agent.log" && fail "the router's own server was reported"
-grep "rogue DHCP server" "$E2E_TMP/agent.log" | head -1
+grep -m1 "rogue DHCP server" "$E2E_TMP/agent.log"
 wait_until 10 test -s "$E2E_TMP/lease"
 rogue_texts() { lab_botapi "$LAB" GET /_messages | python3 -c 'import json,sys; [print(m["text"]) for m in json.load(sys.stdin) if m["text"].startswith("rogue")]'; }
-telegram_has() { rogue_texts | grep -q "$1"; }
+telegram_has() { rogue_texts | has_match "$1"; }
 wait_until 5 telegram_has "^rogue $rogue_mac 192.0.2.13 192.0.2.2[0-4][0-9] lanp3 OFFER"
 note "Telegram: $(rogue_texts | head -1)"
-metrics_have() { lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/metrics | grep -qF "$1"; }
+metrics_have() { lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/metrics | has_match -F "$1"; }
 wait_until 3 metrics_have "jalur_dhcp_rogue_events_total{server_mac=\"$rogue_mac\",port=\"lanp3\"}"
 
 # --- guard mode: 10 of 10 leases from the trusted server
@@ -98,7 +98,7 @@ assert_eq "$((events + suppressed + lost))" "$((inspected - (t1 - t0)))" "every 
 assert_in_range "$events" 1 $(((secs + 1) * 100)) "events from the flood (at most 100 a second)"
 # 50 new servers at once: at most 10 alerts per alert_timeout, the rest folded
 flood_log() { tail -n +"$log_mark" "$E2E_TMP/agent.log"; }
-folded() { flood_log | grep -q "servers over the alert limit"; }
+folded() { flood_log | has_match "servers over the alert limit"; }
 wait_until 5 folded
 firsts=$(flood_log | grep -c " rogue DHCP server 02:" || true)
 # the flood may straddle a window boundary (alert_timeout 2s): 10 per window

@@ -101,11 +101,19 @@ lab_wait_until() {
   done
 }
 
+# `cmd | grep -q` under pipefail fails at random: grep exits at its first
+# match, and cmd's next write dies of SIGPIPE. This reads all of it first.
+has_match() {
+  local all
+  all=$(cat)
+  grep -q "$@" <<<"$all"
+}
+
 # lab_listening NAME NODE PORT [tcp|udp]: something listens on PORT there
 lab_listening() {
   local flag=-Hltn
   [[ "${4:-tcp}" == udp ]] && flag=-Hlun
-  lab_exec "$1" "$2" ss "$flag" "sport = :$3" | grep -q .
+  lab_exec "$1" "$2" ss "$flag" "sport = :$3" | has_match .
 }
 
 # lab_wait_port NAME NODE PORT [tcp|udp]: until something listens (5 s)
