@@ -28,7 +28,14 @@ Result<Prefix> Prefix::parse(const std::string &text)
     }
     // Host bits set ("192.0.2.1/24") are cleared rather than refused: it is
     // what `ip route` does and what users mean.
-    for (unsigned bit = p.len; bit < p.max_len(); bit++)
+    return p.truncated(p.len);
+}
+
+Prefix Prefix::truncated(unsigned to) const
+{
+    Prefix p = *this;
+    p.len = to;
+    for (unsigned bit = to; bit < max_len(); bit++)
         p.addr[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
     return p;
 }

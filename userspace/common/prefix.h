@@ -18,6 +18,7 @@ struct Prefix {
     static Result<Prefix> parse(const std::string &text); // "192.0.2.0/24", "2001:db8::/32", "192.0.2.1"
     bool contains(const Prefix &other) const;              // other is inside (or equal to) this
     unsigned max_len() const { return family == 4 ? 32 : 128; }
+    Prefix truncated(unsigned to) const;                   // the first `to` bits, as a /to (to <= len)
     std::string str() const;      // "192.0.2.0/24"
     std::string addr_str() const; // "192.0.2.0": the address alone
     bool operator==(const Prefix &) const = default;

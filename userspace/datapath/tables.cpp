@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "datapath/tables.h"
 
+#include "balancer/prefix_rules.h"
 #include "datapath/map_keys.h"
 
 #include <bpf/bpf.h>
 
 #include <cstring>
-#include <map>
 
 namespace jalur::datapath {
 
@@ -21,29 +21,14 @@ jalur_lpm_key lpm_key(const Prefix &p, uint32_t set)
     return k;
 }
 
-// Every prefix named by a rule, with the rules whose lists hold it or a prefix
-// covering it: an LPM lookup returns only the longest match, which must
-// then stand for every rule the address satisfies.
-std::map<std::string, std::pair<Prefix, uint64_t>> closure(std::span<const RuleSpec> rules,
-                                                           bool source)
-{
-    std::map<std::string, std::pair<Prefix, uint64_t>> out;
-    for (const auto &r : rules)
-        for (const auto &p : source ? r.src : r.dst)
-            out.emplace(p.str(), std::make_pair(p, uint64_t{0}));
-    for (auto &[_, entry] : out)
-        for (size_t i = 0; i < rules.size(); i++)
-            for (const auto &q : source ? rules[i].src : rules[i].dst)
-                if (q.contains(entry.first))
-                    entry.second |= uint64_t{1} << i;
-    return out;
-}
-
 Result<void> write_trie(const Map &trie, std::span<const RuleSpec> rules, bool source, uint32_t set)
 {
-    for (const auto &[_, entry] : closure(rules, source)) {
-        auto k = lpm_key(entry.first, set);
-        if (auto r = trie.update(&k, &entry.second); !r)
+    std::vector<std::vector<Prefix>> lists;
+    for (const auto &r : rules)
+        lists.push_back(source ? r.src : r.dst);
+    for (const auto &[prefix, rule_bits] : balancer::prefix_rules(lists)) {
+        auto k = lpm_key(prefix, set);
+        if (auto r = trie.update(&k, &rule_bits); !r)
             return r;
     }
     return {};
