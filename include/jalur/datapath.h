@@ -47,6 +47,8 @@ enum jalur_wan_state {
 	JALUR_WAN_DOWN = 0,
 	JALUR_WAN_UP = 1,
 	JALUR_WAN_DEGRADED = 2, /* still carries traffic; the agent lowers its weight */
+	JALUR_WAN_LAST_RESORT = 3, /* down, but carries traffic: every WAN is down
+				      and the configured last resort keeps it */
 };
 
 /* map "wans": array, WAN id -> this. */

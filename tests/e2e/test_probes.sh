@@ -76,6 +76,10 @@ wait_until 5 _more_than "WAN isp2 down" 0
 impair 1 "udp dport 53 drop" # the same for isp1: down last
 wait_until 5 _more_than "every WAN is down; last resort keep: isp1 keeps carrying traffic" 0
 assert_eq "$(wans_used)" "100.64.1.2" "new connections with every WAN down (keep)"
+assert_eq "$(metric jalur_wan_up isp1)" 0 "the kept WAN's jalur_wan_up"
+pins=$(lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" --pins)
+assert_eq "$(awk '$1 == "isp1" || $1 == "isp2" {print $1, $3}' <<<"$pins" | tr '\n' ' ')" \
+  "isp1 last_resort isp2 down " "the data path's states in status --pins"
 
 # --- reload to unreachable: the LAN is told at once
 config "[$LAB_SERVER_ALT]" unreachable >"$E2E_TMP/jalur.yaml"

@@ -202,6 +202,19 @@ TEST_CASE("metrics: every family of a scrape has HELP and TYPE and follows the n
     CHECK(t.find("jalur_notifications_sent_total 3\n") != std::string::npos); // a subsystem's section
 }
 
+TEST_CASE("metrics: a WAN kept as the last resort is down, in its own state, and still says so in status")
+{
+    Status s = sample_status();
+    s.wans[1].wan.state = JALUR_WAN_LAST_RESORT;
+    Writer w;
+    render_metrics(s, w);
+    CHECK(w.errors().empty());
+    CHECK(w.text().find("jalur_wan_up{wan=\"isp2\"} 0\n") != std::string::npos);
+    CHECK(w.text().find("jalur_wan_state{wan=\"isp2\",state=\"last_resort\"} 1\n") != std::string::npos);
+    CHECK(w.text().find("jalur_wan_state{wan=\"isp2\",state=\"down\"} 0\n") != std::string::npos);
+    CHECK(render_status_text(s).find(" last_resort ") != std::string::npos);
+}
+
 TEST_CASE("metrics: status JSON carries the maps' view and the agent's health")
 {
     auto json = render_status_json(sample_status());

@@ -187,7 +187,7 @@ Result<void> Agent::publish(const config::Config &cfg)
     auto state_of = [&](const std::string &name) {
         auto it = wan_states_.find(name);
         if (name == resort)
-            return JALUR_WAN_UP;
+            return JALUR_WAN_LAST_RESORT;
         return it == wan_states_.end() ? JALUR_WAN_UP : it->second;
     };
     // Order: live WANs first, then the slot tables, then dead WANs, so that

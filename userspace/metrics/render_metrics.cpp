@@ -72,12 +72,13 @@ void wan_families(const Status &s, Writer &w)
         std::snprintf(mark, sizeof(mark), "%#x", v.wan.fwmark);
         w.sample({{"wan", v.name}, {"interface", v.interface}, {"fwmark", mark}}, 1);
     }
-    w.family("jalur_wan_up", Type::Gauge, "1 when the WAN carries new connections (up or degraded), 0 when down.");
+    w.family("jalur_wan_up", Type::Gauge,
+             "1 when the WAN is up or degraded, 0 when down (also while it carries traffic as the last resort).");
     for (const auto &v : s.wans)
-        w.sample({{"wan", v.name}}, v.wan.state != JALUR_WAN_DOWN ? 1 : 0);
+        w.sample({{"wan", v.name}}, v.wan.state == JALUR_WAN_UP || v.wan.state == JALUR_WAN_DEGRADED ? 1 : 0);
     w.family("jalur_wan_state", Type::Gauge, "The WAN's state in the data path: 1 for its current state, 0 for the others.");
     for (const auto &v : s.wans)
-        for (uint32_t st : {JALUR_WAN_UP, JALUR_WAN_DEGRADED, JALUR_WAN_DOWN})
+        for (uint32_t st : {JALUR_WAN_UP, JALUR_WAN_DEGRADED, JALUR_WAN_DOWN, JALUR_WAN_LAST_RESORT})
             w.sample({{"wan", v.name}, {"state", wan_state_name(st)}}, v.wan.state == st ? 1 : 0);
     w.family("jalur_wan_tier", Type::Gauge, "The WAN's configured tier (failover order, 1 first).");
     for (const auto &v : s.wans)

@@ -133,13 +133,13 @@ std::string render_status_text(const Status &s)
 {
     std::string out;
     char line[512];
-    std::snprintf(line, sizeof(line), "%-10s %-10s %-9s %4s %6s %8s %12s %14s %12s %14s %9s %7s\n", "WAN", "INTERFACE",
+    std::snprintf(line, sizeof(line), "%-10s %-10s %-11s %4s %6s %8s %12s %14s %12s %14s %9s %7s\n", "WAN", "INTERFACE",
                   "STATE", "TIER", "WEIGHT", "FWMARK", "TX_PACKETS", "TX_BYTES", "RX_PACKETS", "RX_BYTES", "NEW_FLOWS",
                   "FLOWS");
     out += line;
     for (const auto &w : s.wans) {
         std::string flows = w.active_flows ? std::to_string(*w.active_flows) : "?";
-        std::snprintf(line, sizeof(line), "%-10s %-10s %-9s %4u %6u %#8x %12llu %14llu %12llu %14llu %9llu %7s\n",
+        std::snprintf(line, sizeof(line), "%-10s %-10s %-11s %4u %6u %#8x %12llu %14llu %12llu %14llu %9llu %7s\n",
                       w.name.c_str(), w.interface.c_str(), wan_state_name(w.wan.state), w.tier, w.weight, w.wan.fwmark,
                       (unsigned long long)w.stats.tx_packets, (unsigned long long)w.stats.tx_bytes,
                       (unsigned long long)w.stats.rx_packets, (unsigned long long)w.stats.rx_bytes,

@@ -14,6 +14,8 @@ const char *wan_state_name(uint32_t state)
         return "up";
     case JALUR_WAN_DEGRADED:
         return "degraded";
+    case JALUR_WAN_LAST_RESORT:
+        return "last_resort";
     default:
         return "down";
     }
