@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
 # IPv6 is balanced and routed like IPv4, and a WAN whose gateway is "auto"
-# follows the default route its DHCP client keeps in the main table.
+# follows the default route its DHCP client keeps in the main table: its
+# table and its probes. Before the client has a route, the WAN is down.
 source "$(dirname "$0")/lib.sh"
 
 e2e_begin --isps 2 --clients 2
-# WAN 2 as a DHCP client would leave it: a default route in main, metric 100
-lab_exec "$LAB" rtr ip route add default via 100.64.2.1 dev wan2 metric 100
 cat >"$E2E_TMP/jalur.yaml" <<YAML
 bpffs: $LAB_BPFFS/jalur
 lan: br-lan
+health: {interval: 200ms, timeout: 200ms, down: 2, up: 2}
 wans:
   - {name: isp1, interface: wan1, gateway: 100.64.1.1, gateway6: '2001:db8:101::1'}
   - {name: isp2, interface: wan2, gateway: auto, gateway6: '2001:db8:102::1'}
 YAML
-agent_start "$E2E_TMP/jalur.yaml"
+log_count() { grep -c -- "$1" "$E2E_TMP/agent.log" || true; }
+_logged() { (($(log_count "$1") > 0)); }
+answered() { # probe rounds of isp2 answered so far
+  lab_exec "$LAB" rtr curl -s -m 2 http://127.0.0.1:9464/metrics |
+    awk '$1 == "jalur_probes_answered_total{wan=\"isp2\"}" {print $2}'
+}
+_answered_more_than() { (($(answered) > $1)); }
 
-assert_eq "$(lab_exec "$LAB" rtr ip route show table 102)" "default via 100.64.2.1 dev wan2 proto static " "table 102 from the learned gateway"
+# no DHCP lease on WAN 2 yet: its gateway probe has nowhere to go
+agent_start "$E2E_TMP/jalur.yaml"
+wait_until 5 _logged "WAN isp2 down: .*gateway: no IPv4 gateway known"
+
+# WAN 2 as a DHCP client then leaves it: a default route in main, metric 100
+lab_exec "$LAB" rtr ip route add default via 100.64.2.1 dev wan2 metric 100
+wait_until 5 _logged "WAN isp2 up after"
+wait_until 5 bash -c "ip -n $LAB_ROUTER route show table 102 | grep -q 'default via 100.64.2.1 dev wan2'"
 assert_eq "$(lab_exec "$LAB" rtr ip -6 route show table 101 | awk '{print $1, $2, $3}')" "default via 2001:db8:101::1" "IPv6 table 101"
 lab_exec "$LAB" rtr ip -6 rule | has_match "fwmark 0x100/0xff00 lookup 101" || fail "no IPv6 fwmark rule"
 
@@ -25,11 +38,18 @@ seen=$(for c in 1 2; do for i in $(seq 1 20); do
 done; done | sort | uniq -c | awk '{print $2}' | tr '\n' ' ')
 assert_eq "$seen" "2001:db8:101::2 2001:db8:102::2 " "IPv6 sources the server saw"
 
-# the DHCP client moves WAN 2's gateway: jalur's table follows
+# the DHCP client moves WAN 2's gateway, and the old one goes away: jalur's
+# table follows, and so do its probes (at the old address they would fail)
+lab_exec "$LAB" isp2 sysctl -qw net.ipv4.conf.gw.promote_secondaries=1 # .254 outlives .1
 lab_exec "$LAB" isp2 ip addr add 100.64.2.254/24 dev gw
 lab_exec "$LAB" rtr ip route replace default via 100.64.2.254 dev wan2 metric 100
 wait_until 5 bash -c "ip -n $LAB_ROUTER route show table 102 | grep -q 'via 100.64.2.254'"
-note "gateway auto followed the main table to 100.64.2.254"
+wait_until 5 _logged "WAN isp2: gateway probes now go to 100.64.2.254"
+lab_exec "$LAB" isp2 ip addr del 100.64.2.1/24 dev gw
+before=$(answered)
+wait_until 5 _answered_more_than $((before + 10))
+assert_eq "$(log_count "WAN isp2 down")" 1 "isp2 downs (only the one before its lease)"
+note "gateway auto followed the main table to 100.64.2.254: table and probes"
 
 agent_stop
 assert_eq "$(lab_exec "$LAB" rtr ip -6 rule | grep -c lookup\ 10)" 0 "IPv6 rules after stop"

@@ -274,6 +274,8 @@ Result<void> Agent::apply_routing(const config::Config &cfg)
         wr.gateway6 = gateway_of(*nl_, w.gateway6, 6, wr.ifindex);
         if (w.gateway && !wr.gateway4)
             spdlog::warn("WAN {}: no IPv4 gateway known yet on {}", w.name, w.interface);
+        if (monitor_) // the probes follow an "auto" gateway as the tables do
+            monitor_->set_gateways(w.name, wr.gateway4, wr.gateway6);
         wans.push_back(wr);
     }
     // With every WAN down the default stays on the best configured one: loose
@@ -382,6 +384,8 @@ Result<void> Agent::start_health()
         int ifindex = static_cast<int>(ifindex_of(w.interface));
         spec.gateway4 = gateway_of(*nl_, w.gateway, 4, ifindex);
         spec.gateway6 = gateway_of(*nl_, w.gateway6, 6, ifindex);
+        spec.has_gateway4 = w.gateway.has_value();
+        spec.has_gateway6 = w.gateway6.has_value();
         // a reload keeps what each WAN's health was
         auto st = wan_states_.find(w.name);
         spec.initial = st == wan_states_.end() || st->second == JALUR_WAN_UP ? health::State::Up

@@ -66,20 +66,19 @@ Result<void> Monitor::add(const ProbeSpec &spec)
     for (const auto &t : h.targets) {
         Target target{t, {}, nullptr, t.text};
         if (t.gateway) {
-            const auto &gw = t.gateway == 4 ? spec.gateway4 : spec.gateway6;
-            if (!gw) {
-                spdlog::warn("WAN {}: probe target {} skipped: no IPv{} gateway known", spec.wan, t.text, t.gateway);
+            if (!(t.gateway == 4 ? spec.has_gateway4 : spec.has_gateway6)) {
+                spdlog::warn("WAN {}: probe target {} skipped: the WAN has no IPv{} gateway", spec.wan, t.text,
+                             t.gateway);
                 continue;
             }
-            target.address = *gw;
-            target.name = gw->addr_str();
+            point_at(target, t.gateway == 4 ? spec.gateway4 : spec.gateway6);
         } else {
             target.address = *t.address;
         }
         Endpoint at{spec.ifname, spec.fwmark, target.address, t.port};
         switch (t.kind) {
         case config::ProbeTarget::Kind::Icmp:
-            if (auto r = open_icmp(p, target.address.family); !r)
+            if (auto r = open_icmp(p, t.gateway ? t.gateway : target.address.family); !r)
                 return r;
             break;
         case config::ProbeTarget::Kind::Tcp:
@@ -103,6 +102,28 @@ Result<void> Monitor::add(const ProbeSpec &spec)
     if (p.targets.empty())
         spdlog::warn("WAN {}: nothing to probe; only its link state decides", spec.wan);
     return {};
+}
+
+void Monitor::point_at(Target &t, const std::optional<Prefix> &gateway)
+{
+    t.known = gateway.has_value();
+    t.address = gateway.value_or(Prefix{});
+    t.name = gateway ? gateway->addr_str() : t.spec.text;
+}
+
+void Monitor::set_gateways(const std::string &wan, const std::optional<Prefix> &gateway4,
+                           const std::optional<Prefix> &gateway6)
+{
+    auto it = probes_.find(wan);
+    if (it == probes_.end())
+        return;
+    for (auto &t : it->second.targets) {
+        const auto &gw = t.spec.gateway == 4 ? gateway4 : gateway6;
+        if (!t.spec.gateway || (t.known ? std::optional(t.address) : std::nullopt) == gw)
+            continue;
+        spdlog::info("WAN {}: {} probes now go to {}", wan, t.spec.text, gw ? gw->addr_str() : "nothing: none known");
+        point_at(t, gw); // an answer still on its way from the old one is not counted
+    }
 }
 
 Result<void> Monitor::start()
@@ -137,7 +158,10 @@ void Monitor::start_round(Probe &p, milliseconds timeout)
     for (size_t i = 0; i < p.targets.size(); i++) {
         auto &t = p.targets[i];
         if (!t.check) {
-            (t.address.family == 4 ? p.icmp4 : p.icmp6)->send(t.address, seq);
+            if (t.known)
+                (t.address.family == 4 ? p.icmp4 : p.icmp6)->send(t.address, seq);
+            else
+                p.failures[i] = "no IPv" + std::to_string(t.spec.gateway) + " gateway known";
             continue;
         }
         Probe *probe = &p;

@@ -26,7 +26,11 @@ struct ProbeSpec {
     std::string ifname;
     uint32_t fwmark = 0;
     config::Health health;
-    std::optional<Prefix> gateway4, gateway6; // for "gateway" and "gateway6" targets
+    // For "gateway" and "gateway6" targets. A family the WAN has no gateway
+    // for is not probed; one it has but does not know yet ("auto" before
+    // the DHCP client's route) fails its rounds until set_gateways().
+    std::optional<Prefix> gateway4, gateway6;
+    bool has_gateway4 = false, has_gateway6 = false;
     State initial = State::Up;
 };
 
@@ -49,6 +53,10 @@ public:
     // to its RTT: the data path saw its handshakes stall. The rounds count
     // as any others, so probes still decide.
     void burst(const std::string &wan, const std::string &why);
+    // The WAN's gateways now (an "auto" gateway moved, or was learned): its
+    // gateway targets follow, and its health carries on.
+    void set_gateways(const std::string &wan, const std::optional<Prefix> &gateway4,
+                      const std::optional<Prefix> &gateway6);
     const WanHealth *health(const std::string &wan) const;
     void on_round(OnRound observer) { on_round_ = std::move(observer); }
 
@@ -58,6 +66,7 @@ private:
         Prefix address;
         std::unique_ptr<Check> check; // null: an ICMP echo
         std::string name;             // "198.51.100.7", "tcp://198.51.100.7:443"
+        bool known = true;            // false: a gateway not known yet, no address
     };
     struct Probe {
         ProbeSpec spec;
@@ -75,6 +84,7 @@ private:
         bool bursting = false;                               // until the burst's last round is judged
     };
     Result<void> open_icmp(Probe &p, int family);
+    static void point_at(Target &t, const std::optional<Prefix> &gateway);
     void start_round(Probe &p, std::chrono::milliseconds timeout);
     void judge(Probe &p, uint16_t seq);
     void judge_after(Probe &p, std::chrono::milliseconds delay);
