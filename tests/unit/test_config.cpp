@@ -110,6 +110,20 @@ TEST_CASE("config: the minimal two-ISP site gets working defaults")
     CHECK(cfg.policy("other") == nullptr);
 }
 
+TEST_CASE("config: an IPv6-only WAN probes its IPv6 gateway by default")
+{
+    auto cfg = ok(R"(
+lan: br-lan
+wans:
+  - {name: isp1, interface: wan1}
+  - {name: v6, interface: wan2, gateway6: auto}
+)");
+    REQUIRE(cfg.wans[1].health.targets.size() == 1);
+    CHECK(cfg.wans[1].health.targets[0].gateway == 6);
+    CHECK(cfg.wans[1].health.targets[0].text == "gateway6");
+    CHECK(cfg.wans[0].health.targets[0].gateway == 4);
+}
+
 TEST_CASE("config: every field set explicitly is kept")
 {
     auto cfg = ok(R"(bpffs: /run/jalur/bpf

@@ -105,6 +105,14 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origi
     w.health = cfg.health;
     if (const Value *v = m.get("health"))
         read_health(d, *v, w.health, nullptr);
+    // an IPv6-only WAN's gateway is its IPv6 one: the default [gateway]
+    // would otherwise probe nothing
+    if (!w.gateway && w.gateway6)
+        for (auto &t : w.health.targets)
+            if (t.gateway == 4) {
+                t.gateway = 6;
+                t.text = "gateway6";
+            }
     cfg.wans.push_back(w);
     origins.push_back(origin);
 }
