@@ -8,4 +8,4 @@ bash tools/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
 cd build
-ctest --output-on-failure --timeout 600 "$@"
+ctest --output-on-failure --timeout 600 -j"$(nproc)" "$@"

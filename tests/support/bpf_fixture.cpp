@@ -15,14 +15,70 @@ namespace jalur::test {
 
 namespace {
 
-datapath::Datapath load_unpinned()
+std::unique_ptr<datapath::Datapath> load_unpinned()
 {
     datapath::LoadOptions opts;
     opts.sizes.flows = 1 << 18;
     auto dp = datapath::Datapath::load(opts);
     if (!dp)
         throw std::runtime_error(dp.error().message);
-    return std::move(dp).value();
+    return std::make_unique<datapath::Datapath>(std::move(dp).value());
+}
+
+// Loaded objects no fixture holds now.
+std::vector<std::unique_ptr<datapath::Datapath>> &spares()
+{
+    static std::vector<std::unique_ptr<datapath::Datapath>> objects;
+    return objects;
+}
+
+std::vector<uint8_t> every_key(int fd, uint32_t key_size)
+{
+    std::vector<uint8_t> keys, prev, next(key_size);
+    while (bpf_map_get_next_key(fd, prev.empty() ? nullptr : prev.data(), next.data()) == 0) {
+        keys.insert(keys.end(), next.begin(), next.end());
+        prev = next;
+    }
+    return keys;
+}
+
+// As loaded: hash-like maps without entries, arrays zeroed (the object has
+// no global variables, so zero is every array's initial value).
+void empty_maps(const datapath::Datapath &dp)
+{
+    for (const auto &map : dp.maps()) {
+        bpf_map_info info{};
+        uint32_t len = sizeof(info);
+        if (bpf_obj_get_info_by_fd(map.fd(), &info, &len) != 0)
+            throw std::runtime_error("map " + map.name() + ": no info: " + strerror(errno));
+        switch (info.type) {
+        case BPF_MAP_TYPE_HASH:
+        case BPF_MAP_TYPE_LRU_HASH:
+        case BPF_MAP_TYPE_LPM_TRIE: {
+            auto keys = every_key(map.fd(), info.key_size);
+            for (size_t at = 0; at < keys.size(); at += info.key_size)
+                if (bpf_map_delete_elem(map.fd(), keys.data() + at) != 0 && errno != ENOENT)
+                    throw std::runtime_error("map " + map.name() + ": delete: " + strerror(errno));
+            break;
+        }
+        case BPF_MAP_TYPE_ARRAY:
+        case BPF_MAP_TYPE_PERCPU_ARRAY: {
+            size_t size = info.type == BPF_MAP_TYPE_ARRAY
+                              ? info.value_size
+                              : (info.value_size + 7) / 8 * 8 * static_cast<size_t>(libbpf_num_possible_cpus());
+            std::vector<uint8_t> zero(size);
+            for (uint32_t i = 0; i < info.max_entries; i++)
+                if (bpf_map_update_elem(map.fd(), &i, zero.data(), BPF_ANY) != 0)
+                    throw std::runtime_error("map " + map.name() + ": zero: " + strerror(errno));
+            break;
+        }
+        case BPF_MAP_TYPE_RINGBUF:
+            break; // drained by the fixture
+        default:
+            throw std::runtime_error("map " + map.name() + ": the fixture cannot empty map type " +
+                                     std::to_string(info.type));
+        }
+    }
 }
 
 void check(const Result<void> &r)
@@ -33,10 +89,26 @@ void check(const Result<void> &r)
 
 } // namespace
 
-BpfFixture::BpfFixture() : dp_(load_unpinned()) {}
+BpfFixture::BpfFixture()
+{
+    if (spares().empty()) {
+        dp_ = load_unpinned();
+        return;
+    }
+    dp_ = std::move(spares().back());
+    spares().pop_back();
+    empty_maps(*dp_);
+    drain_dhcp_events();
+}
 
-XdpResult BpfFixture::run_xdp(const Bytes &frame) { return run_xdp_prog(dp_.xdp_lan_fd(), frame); }
-XdpResult BpfFixture::run_xdp_port(const Bytes &frame) { return run_xdp_prog(dp_.xdp_port_fd(), frame); }
+BpfFixture::~BpfFixture()
+{
+    if (dp_)
+        spares().push_back(std::move(dp_));
+}
+
+XdpResult BpfFixture::run_xdp(const Bytes &frame) { return run_xdp_prog(dp_->xdp_lan_fd(), frame); }
+XdpResult BpfFixture::run_xdp_port(const Bytes &frame) { return run_xdp_prog(dp_->xdp_port_fd(), frame); }
 
 XdpResult BpfFixture::run_xdp_prog(int prog_fd, const Bytes &frame)
 {
@@ -88,22 +160,22 @@ static TcResult run_tc(int fd, const Bytes &frame, uint32_t ingress_ifindex, uin
 
 std::optional<TcResult> BpfFixture::try_run_tc_lan(const Bytes &frame)
 {
-    return try_run_tc(dp_.tc_lan_fd(), frame, 1, 0);
+    return try_run_tc(dp_->tc_lan_fd(), frame, 1, 0);
 }
 
 TcResult BpfFixture::run_tc_lan(const Bytes &frame, uint32_t ingress_ifindex, uint32_t mark)
 {
-    return run_tc(dp_.tc_lan_fd(), frame, ingress_ifindex, mark);
+    return run_tc(dp_->tc_lan_fd(), frame, ingress_ifindex, mark);
 }
 
 TcResult BpfFixture::run_tc_wan(const Bytes &frame, uint32_t ingress_ifindex)
 {
-    return run_tc(dp_.tc_wan_fd(), frame, ingress_ifindex, 0);
+    return run_tc(dp_->tc_wan_fd(), frame, ingress_ifindex, 0);
 }
 
 TcResult BpfFixture::run_tc_port(const Bytes &frame, uint32_t ingress_ifindex)
 {
-    return run_tc(dp_.tc_port_fd(), frame, ingress_ifindex, 0);
+    return run_tc(dp_->tc_port_fd(), frame, ingress_ifindex, 0);
 }
 
 void BpfFixture::add_wan(uint32_t id, jalur_wan_state state)
@@ -112,19 +184,19 @@ void BpfFixture::add_wan(uint32_t id, jalur_wan_state state)
     w.ifindex = ifindex_of(id);
     w.fwmark = mark_of(id);
     w.state = state;
-    check(datapath::set_wan(dp_, id, w));
+    check(datapath::set_wan(*dp_, id, w));
 }
 
 void BpfFixture::set_policy(uint32_t id, std::vector<balancer::Member> members, datapath::PolicyParams params)
 {
     auto table = params.mode == JALUR_MODE_NTH ? balancer::build_nth_slots(members)
                                                : balancer::build_hash_slots(members);
-    check(datapath::publish_policy(dp_, id, params, table));
+    check(datapath::publish_policy(*dp_, id, params, table));
 }
 
 void BpfFixture::set_default_policy(uint32_t policy)
 {
-    check(datapath::publish_rules(dp_, {}, policy, 0xffffffffu));
+    check(datapath::publish_rules(*dp_, {}, policy, 0xffffffffu));
 }
 
 std::optional<uint32_t> BpfFixture::wan_for(const Bytes &frame)
@@ -137,24 +209,24 @@ std::optional<uint32_t> BpfFixture::wan_for(const Bytes &frame)
 
 size_t BpfFixture::flow_count()
 {
-    return datapath::map_keys<jalur_flow_key>(dp_.flows().fd()).size();
+    return datapath::map_keys<jalur_flow_key>(dp_->flows().fd()).size();
 }
 
 void BpfFixture::forget_flows()
 {
-    for (const auto &k : datapath::map_keys<jalur_flow_key>(dp_.flows().fd()))
-        bpf_map_delete_elem(dp_.flows().fd(), &k);
-    for (const auto &k : datapath::map_keys<jalur_affinity_key>(dp_.affinity().fd()))
-        bpf_map_delete_elem(dp_.affinity().fd(), &k);
+    for (const auto &k : datapath::map_keys<jalur_flow_key>(dp_->flows().fd()))
+        bpf_map_delete_elem(dp_->flows().fd(), &k);
+    for (const auto &k : datapath::map_keys<jalur_affinity_key>(dp_->affinity().fd()))
+        bpf_map_delete_elem(dp_->affinity().fd(), &k);
 }
 
 void BpfFixture::age_affinity()
 {
-    for (const auto &k : datapath::map_keys<jalur_affinity_key>(dp_.affinity().fd())) {
+    for (const auto &k : datapath::map_keys<jalur_affinity_key>(dp_->affinity().fd())) {
         jalur_affinity a{};
-        if (bpf_map_lookup_elem(dp_.affinity().fd(), &k, &a) == 0) {
+        if (bpf_map_lookup_elem(dp_->affinity().fd(), &k, &a) == 0) {
             a.last_seen_ns = 0;
-            bpf_map_update_elem(dp_.affinity().fd(), &k, &a, BPF_EXIST);
+            bpf_map_update_elem(dp_->affinity().fd(), &k, &a, BPF_EXIST);
         }
     }
 }
@@ -195,7 +267,7 @@ std::vector<jalur_dhcp_event> BpfFixture::drain_dhcp_events()
         }
         return 0;
     };
-    ring_buffer *rb = ring_buffer__new(dp_.dhcp_events().fd(), on_event, &out, nullptr);
+    ring_buffer *rb = ring_buffer__new(dp_->dhcp_events().fd(), on_event, &out, nullptr);
     if (!rb)
         throw std::runtime_error("ring_buffer__new failed");
     ring_buffer__consume(rb);
@@ -206,7 +278,7 @@ std::vector<jalur_dhcp_event> BpfFixture::drain_dhcp_events()
 void BpfFixture::inspect_port(uint32_t ifindex, uint32_t mode, bool trusted)
 {
     jalur_dhcp_port port{mode, trusted ? 1u : 0u};
-    if (auto r = dp_.dhcp_ports().update(&ifindex, &port); !r)
+    if (auto r = dp_->dhcp_ports().update(&ifindex, &port); !r)
         throw std::runtime_error(r.error().message);
 }
 

@@ -9,6 +9,7 @@
 #include "support/packet_builder.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace jalur::test {
@@ -23,11 +24,17 @@ struct TcResult {
     uint32_t mark; // skb->mark afterwards
 };
 
+// Every fixture starts with every map empty. Verifying the object takes
+// about a second and a test case runs once per SECTION and GENERATE value,
+// so a process keeps the objects it loaded and hands them out again emptied.
 class BpfFixture {
 public:
     BpfFixture();
+    ~BpfFixture();
+    BpfFixture(BpfFixture &&) = default;
+    BpfFixture &operator=(BpfFixture &&) = delete;
 
-    datapath::Datapath &dp() { return dp_; }
+    datapath::Datapath &dp() { return *dp_; }
 
     XdpResult run_xdp(const Bytes &frame);
     XdpResult run_xdp_port(const Bytes &frame); // the bridge-port program
@@ -63,7 +70,7 @@ public:
 
 private:
     XdpResult run_xdp_prog(int prog_fd, const Bytes &frame);
-    datapath::Datapath dp_;
+    std::unique_ptr<datapath::Datapath> dp_;
 };
 
 // A TCP SYN from client to server, v4 or v6 by the address form.

@@ -93,6 +93,14 @@ int Datapath::xdp_port_fd() const { return bpf_program__fd(skel_->progs.jalur_xd
 int Datapath::tc_port_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_port); }
 
 Map Datapath::map_of(bpf_map *m) const { return Map(bpf_map__fd(m), bpf_map__name(m)); }
+
+std::vector<Map> Datapath::maps() const
+{
+    std::vector<Map> out;
+    bpf_map *m;
+    bpf_object__for_each_map(m, skel_->obj) out.push_back(map_of(m));
+    return out;
+}
 Map Datapath::settings() const { return map_of(skel_->maps.settings); }
 Map Datapath::wans() const { return map_of(skel_->maps.wans); }
 Map Datapath::wan_ifindex() const { return map_of(skel_->maps.wan_ifindex); }

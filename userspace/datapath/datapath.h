@@ -82,6 +82,7 @@ public:
     Map dhcp_config() const;
     Map dhcp_events() const;
     Map dhcp_stats() const;
+    std::vector<Map> maps() const; // every map of the object, the unnamed scratch ones too
 
     // Per-CPU counters summed over every possible CPU.
     jalur_wan_stats wan_stats_sum(uint32_t wan) const;
