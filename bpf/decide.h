@@ -89,7 +89,8 @@ static __always_inline __u32 select_wan(__u32 policy_id, struct jalur_policy *po
 	return wan;
 }
 
-static __always_inline void account_tx(__u32 wan, const struct packet *p, __u32 bytes)
+/* flow_flags: the flow's JALUR_FLOW_* */
+static __always_inline void account_tx(__u32 wan, const struct packet *p, __u32 bytes, __u16 flow_flags)
 {
 	struct jalur_wan_stats *s = wan_stats_of(wan);
 
@@ -97,7 +98,13 @@ static __always_inline void account_tx(__u32 wan, const struct packet *p, __u32 
 		return;
 	s->tx_packets++;
 	s->tx_bytes += bytes;
-	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
+	/* A moved flow's SYN retransmits a handshake begun on the WAN that died,
+	 * and conntrack still NATs it for that WAN: masquerade sees the new
+	 * output, kills the entry and drops this SYN (the next retry starts
+	 * afresh); SNAT sends it with the dead WAN's address. Counted, these
+	 * would make this WAN look stalled to the passive signal. */
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN &&
+	    !(flow_flags & JALUR_FLOW_MOVED))
 		s->syn_out++;
 }
 
@@ -123,12 +130,12 @@ static __always_inline void no_live_wan(struct verdict *v, __u32 policy_id)
 }
 
 static __always_inline void mark_for(struct verdict *v, struct jalur_wan *w, __u32 wan,
-				     const struct packet *p, __u32 bytes)
+				     const struct packet *p, __u32 bytes, __u16 flow_flags)
 {
 	v->action = VERDICT_MARK;
 	v->mark = w->fwmark;
 	count_reason(JALUR_R_MARKED);
-	account_tx(wan, p, bytes);
+	account_tx(wan, p, bytes, flow_flags);
 }
 
 /* parsed: what parse_packet() returned for p */
@@ -171,7 +178,7 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 		w = live_wan(f->wan);
 		if (likely(w)) {
 			flow_touch(f, now);
-			mark_for(v, w, f->wan, p, pkt_len);
+			mark_for(v, w, f->wan, p, pkt_len, f->flags);
 			return 0;
 		}
 		/* its WAN died: move the flow on this packet, and keep it where it
@@ -193,7 +200,7 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 			if (s)
 				s->moved_flows++;
 		}
-		mark_for(v, w, wan, p, pkt_len);
+		mark_for(v, w, wan, p, pkt_len, f->flags);
 		return 0;
 	}
 
@@ -215,7 +222,7 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 		if (in && (w = live_wan(in->wan))) {
 			wan = in->wan;
 			flow_insert(&fk, wan, NO_POLICY, JALUR_FLOW_INBOUND, now);
-			mark_for(v, w, wan, p, pkt_len);
+			mark_for(v, w, wan, p, pkt_len, JALUR_FLOW_INBOUND);
 			return 0;
 		}
 	}
@@ -255,7 +262,7 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 		if (s)
 			s->new_flows++;
 	}
-	mark_for(v, w, wan, p, pkt_len);
+	mark_for(v, w, wan, p, pkt_len, flags);
 	return 0;
 }
 

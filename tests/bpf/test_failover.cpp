@@ -164,3 +164,28 @@ TEST_CASE("a flow whose WAN died with no other live is not moved until one retur
     REQUIRE(datapath::set_wan_state(fx.dp(), 1, JALUR_WAN_UP));
     CHECK(fx.wan_for(frame) == 1u);
 }
+
+TEST_CASE("a moved flow's SYN retransmit does not count as a handshake started on its new WAN")
+{
+    BpfFixture fx;
+    std::vector<balancer::TieredMember> members = {{{0, 1, "isp1"}}, {{1, 1, "isp2"}}};
+    fx.add_wan(0);
+    fx.add_wan(1);
+    publish(fx, members);
+    fx.set_default_policy(0);
+
+    // a SYN of each WAN's, so one will be stranded on the WAN that dies
+    int on_isp1 = 0;
+    while (fx.wan_for(conn(on_isp1, 0x02)).value() != 0)
+        on_isp1++;
+    REQUIRE(fx.dp().wan_stats_sum(0).syn_out == 1);
+    const uint64_t isp2_syns = fx.dp().wan_stats_sum(1).syn_out;
+
+    members[0].live = false;
+    publish(fx, members);
+    CHECK(fx.wan_for(conn(on_isp1, 0x02)) == 1u); // the retransmit moves with its flow...
+    CHECK(fx.dp().wan_stats_sum(1).moved_flows == 1);
+    CHECK(fx.dp().wan_stats_sum(1).syn_out == isp2_syns); // ...and is not a handshake of isp2's
+    CHECK(fx.wan_for(conn(10000, 0x02)) == 1u);             // while a new connection's SYN is
+    CHECK(fx.dp().wan_stats_sum(1).syn_out == isp2_syns + 1);
+}

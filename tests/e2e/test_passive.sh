@@ -15,6 +15,10 @@ _more_than() { (($(log_count "$1") > $2)); }
 burst() { # N: N connects at once from c1, 6 s at most (two SYN retries); prints how many connected
   lab_exec "$LAB" c1 "$LAB_PYTHON" "$E2E_SRC/tools/lab/clients/parallel_connect.py" "$LAB_SERVER" "$1" 6
 }
+counter() { # FAMILY WAN: a per-WAN counter from /metrics
+  lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/metrics |
+    awk -v series="$1{wan=\"$2\"}" '$1 == series { print $2 }'
+}
 ms_since() { python3 -c "print(int(($EPOCHREALTIME - $1) * 1000))"; }
 
 assert_eq "$(burst 20)" 20 "20 connects with both WANs up"
@@ -30,9 +34,17 @@ took=$(ms_since "$start")
 wait "$traffic"
 grep -E "TCP handshakes unanswered|WAN isp1 down" "$E2E_TMP/agent.log" | sed 's/^/    /'
 assert_eq "$(log_count 'isp1: .* TCP handshakes unanswered')" 1 "one burst on isp1"
-# the flows moving off ISP1 may start a burst on ISP2 while their retried
-# SYNs are answered; the probes find it healthy
+# the SYN retries of flows moved off ISP1 are not handshakes of ISP2's
+# (masquerade drops the first retry on the new WAN), so ISP2 is not burst
+assert_eq "$(log_count 'isp2: .* TCP handshakes unanswered')" 0 "no burst on isp2"
 assert_eq "$(log_count 'WAN isp2 down')" 0 "isp2 never down"
+# ...and in the counters: each moved flow's answer counts, none of its SYNs
+syns=$(counter jalur_wan_tcp_syn_sent_total isp2)
+synacks=$(counter jalur_wan_tcp_synack_received_total isp2)
+moved=$(counter jalur_wan_moved_flows_total isp2)
+note "isp2: $syns SYNs, $synacks SYN-ACKs, $moved flows moved in"
+((moved > 0)) || fail "no flow moved to isp2"
+((synacks >= syns)) || fail "isp2 shows $((syns - synacks)) handshakes unanswered after the failover"
 assert_in_range "$took" 0 1500 "ms from the blackhole to isp1 down (probes alone: 10-15 s)"
 # the SYNs stuck on ISP1 are retried (after 1 s, then 3 s) onto ISP2
 assert_eq "$(cat "$E2E_TMP/connected")" 20 "connects during the blackhole, the stuck ones moved by their retry"

@@ -35,7 +35,7 @@ constexpr CounterFamily kWanCounters[] = {
     {"jalur_wan_new_flows_total", &jalur_wan_stats::new_flows, "Connections assigned to this WAN."},
     {"jalur_wan_moved_flows_total", &jalur_wan_stats::moved_flows,
      "Connections moved to this WAN because their WAN went down."},
-    {"jalur_wan_tcp_syn_sent_total", &jalur_wan_stats::syn_out, "TCP handshakes started through this WAN."},
+    {"jalur_wan_tcp_syn_sent_total", &jalur_wan_stats::syn_out, "TCP handshakes started through this WAN (not the SYN retries of connections moved to it)."},
     {"jalur_wan_tcp_synack_received_total", &jalur_wan_stats::synack_in,
      "TCP handshakes answered (SYN-ACK) through this WAN."},
 };
