@@ -3,7 +3,9 @@
 # connect, HTTP GET with an expected status, DNS query, ICMPv6 echo. Each
 # kind's failure takes the WAN down with a cause that names it. Then the
 # last resort with every WAN down: `keep` carries on through the WAN that
-# went last; `unreachable` (after a reload) answers the LAN at once.
+# went last; `unreachable` (after a reload) answers the LAN at once. Last,
+# HTTPS: a certificate from the lab's CA passes with that CA as ca_file,
+# and fails with the system's CAs alone.
 source "$(dirname "$0")/lib.sh"
 
 e2e_begin --isps 2 --clients 1
@@ -109,4 +111,30 @@ kill -HUP "$AGENT_PID"
 wait_until 5 _more_than "WAN isp2 down: 2 failed probe rounds: http://$LAB_SERVER_ALT/: status 200" 0
 assert_eq "$(log_count 'WAN isp1 ')" "$isp1_downs" "isp1 kept its state across the reload (no transition)"
 note "expect 204, got 200: $(grep -o 'WAN isp2 down: .*status 200' "$E2E_TMP/agent.log" | tail -1)"
+
+# --- HTTPS: the server's certificate is verified, by ca_file's CAs or the system's
+tls=$E2E_TMP/tls
+mkdir -p "$tls"
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+openssl req -x509 "${ec[@]}" -days 2 -subj /CN=jalur-lab-ca -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+openssl req "${ec[@]}" -subj /CN=probe.lab -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 2 \
+  -extfile <(echo "subjectAltName=DNS:probe.lab") -out "$tls/server.pem" 2>/dev/null
+lab_exec "$LAB" inet "$LAB_PYTHON" "$E2E_SRC/tools/lab/servers/whoami.py" :: 443 "$tls/server.pem" "$tls/server.key" \
+  </dev/null >"$E2E_TMP/https.log" 2>&1 &
+lab_wait_port "$LAB" inet 443
+https="target: 'https://probe.lab/health', address: $LAB_SERVER_ALT"
+reload() { # ISP2_TARGETS: reloaded with them, isp2's next transition awaited
+  local transitions
+  transitions=$(log_count 'WAN isp2 ')
+  config "$1" unreachable >"$E2E_TMP/jalur.yaml"
+  kill -HUP "$AGENT_PID"
+  wait_until 5 _more_than 'WAN isp2 ' "$transitions"
+}
+reload "[{$https, ca_file: $tls/ca.pem}]"
+assert_eq "$(log_count 'WAN isp2 up')" 2 "isp2 up by HTTPS, the lab's CA given"
+reload "[{$https}]"
+assert_eq "$(log_count "WAN isp2 down: 2 failed probe rounds: https://probe.lab/health: SSL peer certificate")" 1 \
+  "isp2 down by HTTPS, the lab's certificate refused with the system's CAs alone"
+note "$(grep -o 'WAN isp2 down: .*https://probe.lab[^;]*' "$E2E_TMP/agent.log" | tail -1)"
 echo "PASS"

@@ -8,8 +8,10 @@
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace jalur;
@@ -804,6 +806,27 @@ TEST_CASE("config: the fast health profile")
     CHECK(cfg.health.timeout == std::chrono::milliseconds(150));
     CHECK(cfg.health.down == 2);
     CHECK(cfg.health.targets.size() == 2);
+}
+
+TEST_CASE("config: an https target verifies its server by the CAs of ca_file")
+{
+    auto dir = std::filesystem::temp_directory_path() / ("jalur-ca-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "ca.pem") << "-----BEGIN CERTIFICATE-----\n";
+    const std::string ca = (dir / "ca.pem").string();
+    auto target = [](const std::string &fields) { return kTwoIsps + "health: {targets: [{" + fields + "}]}\n"; };
+
+    auto cfg = ok(target("target: https://probe.example/, address: 203.0.113.7, ca_file: " + ca));
+    CHECK(cfg.health.targets.at(0).ca_file == ca);
+    CHECK(ok(target("target: https://probe.example/, address: 203.0.113.7")).health.targets.at(0).ca_file.empty());
+
+    CHECK(error(target("target: 'http://203.0.113.7/', ca_file: " + ca)) ==
+          "t.yaml:7:61: health.targets[0].ca_file: only an https target verifies a certificate");
+    CHECK(error(target("target: https://probe.example/, address: 203.0.113.7, ca_file: ca.pem")) ==
+          "t.yaml:7:84: health.targets[0].ca_file: expected an absolute path, got 'ca.pem'");
+    CHECK(error(target("target: https://probe.example/, address: 203.0.113.7, ca_file: " + ca + ".missing")) ==
+          "t.yaml:7:84: health.targets[0].ca_file: cannot read " + ca + ".missing: No such file or directory");
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("config: health errors name their place")

@@ -44,6 +44,7 @@ struct ProbeTarget {
     std::string url;               // http(s): the URL as written
     std::string host;              // http(s): the URL's host, resolved to `address`
     uint16_t expect = 0;           // http(s): the status expected; 0: any 2xx or 3xx
+    std::string ca_file;           // https: the CAs to verify the server by; empty: the system's
     std::string qname;             // dns: the name queried (type A)
     int family() const { return gateway ? gateway : address ? address->family : 4; }
     bool operator==(const ProbeTarget &) const = default;

@@ -6,6 +6,11 @@
 #include "config/probe_target.h"
 #include "config/sections.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace jalur::config {
 
 namespace {
@@ -15,7 +20,7 @@ void read_target(Diagnostics &d, const Value &item, std::vector<ProbeTarget> &ou
     const Value *text = &item;
     std::optional<MapReader> m;
     if (item.node.IsMap()) {
-        m.emplace(d, item, std::vector<std::string>{"target", "address", "expect"});
+        m.emplace(d, item, std::vector<std::string>{"target", "address", "expect", "ca_file"});
         if (!m->ok() || !(text = m->require("target")))
             return;
     }
@@ -44,6 +49,18 @@ void read_target(Diagnostics &d, const Value &item, std::vector<ProbeTarget> &ou
             else
                 t->address = *p;
         }
+        if (const Value *v = m->get("ca_file"))
+            if (auto path = read_string(d, *v)) {
+                // read now, so `jalur check` and a reload refuse a file the probe could not use
+                if (t->url.rfind("https://", 0) != 0)
+                    d.error(v->at, v->path + ": only an https target verifies a certificate");
+                else if (path->empty() || path->front() != '/')
+                    d.error(v->at, v->path + ": expected an absolute path, got " + describe(v->node));
+                else if (access(path->c_str(), R_OK) != 0)
+                    d.error(v->at, v->path + ": cannot read " + *path + ": " + std::strerror(errno));
+                else
+                    t->ca_file = *path;
+            }
     }
     if (t->kind == ProbeTarget::Kind::Http && !t->address)
         d.error(item.at, item.path + ": " + t->host + " needs its address, as in {target: " + t->url +

@@ -26,6 +26,8 @@ HttpCheck::HttpCheck(CurlMulti &multi, const std::string &ifname, uint32_t fwmar
     curl_easy_setopt(easy_, CURLOPT_USERAGENT, "jalur-health");
     curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &discard);
     curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (!target.ca_file.empty())
+        curl_easy_setopt(easy_, CURLOPT_CAINFO, target.ca_file.c_str());
     if (target.address && target.address->addr_str() != target.host) {
         // a named https host is reached at the configured address, never
         // through a resolver that might sit behind another WAN

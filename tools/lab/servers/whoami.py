@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The lab internet's HTTP server: tells a client which address it came from.
 
-    whoami.py [ADDR] [PORT]        default :: 80 (IPv4 too, as ::ffff:a.b.c.d)
+    whoami.py [ADDR] [PORT] [CERT KEY]   default :: 80 (IPv4 too, as ::ffff:a.b.c.d);
+                                         with CERT and KEY (PEM files), HTTPS
 
 GET /                   the client's source address, one line (which WAN carried it)
 GET /stats              JSON: connections per source address since start or /reset
@@ -14,6 +15,7 @@ Every other path answers like /. /stats and /reset are not counted.
 """
 import json
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -109,7 +111,14 @@ def main():
     addr = sys.argv[1] if len(sys.argv) > 1 else "::"
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 80
     Server.address_family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-    Server((addr, port), Handler).serve_forever()
+    server = Server((addr, port), Handler)
+    if len(sys.argv) > 4:
+        # the handshake runs in accept(); one that fails (a client refusing
+        # the certificate) is dropped by the server loop like any socket error
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":
