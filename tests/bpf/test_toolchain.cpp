@@ -4,6 +4,7 @@
 #include "support/bpf_fixture.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <catch2/catch.hpp>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -56,7 +57,8 @@ size_t bytes_held(const jalur::datapath::Datapath &dp)
         REQUIRE(bpf_obj_get_info_by_fd(map.fd(), &info, &len) == 0);
         if (info.type == BPF_MAP_TYPE_RINGBUF)
             continue;
-        std::vector<uint8_t> key(info.key_size), value(info.value_size * 64 * 8); // room for per-CPU values
+        size_t cpus = info.type == BPF_MAP_TYPE_PERCPU_ARRAY ? static_cast<size_t>(libbpf_num_possible_cpus()) : 1;
+        std::vector<uint8_t> key(info.key_size), value((info.value_size + 7) / 8 * 8 * cpus);
         if (info.type == BPF_MAP_TYPE_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_ARRAY) {
             for (uint32_t i = 0; i < info.max_entries; i++) {
                 std::fill(value.begin(), value.end(), 0);

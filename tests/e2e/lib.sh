@@ -158,6 +158,17 @@ connect_all() {
   echo "$total"
 }
 
+# the agent's log: lines matching a pattern (grep -E not implied)
+log_count() { grep -c -- "$1" "$E2E_TMP/agent.log" || true; }
+_logged() { (($(log_count "$1") > 0)); }
+_more_than() { (($(log_count "$1") > $2)); } # PATTERN N
+
+# wan_metric FAMILY WAN: the agent's per-WAN sample from /metrics (its default listen)
+wan_metric() {
+  lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/metrics |
+    awk -v series="$1{wan=\"$2\"}" '$1 == series { print $2 }'
+}
+
 # the internet server's connection counts per source address (JSON)
 server_counts() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/stats; }
 server_reset() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/reset >/dev/null; }

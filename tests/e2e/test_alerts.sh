@@ -36,8 +36,6 @@ texts() { # CHAT: the texts the mock accepted for it, one per line
 has_texts() { [[ "$(texts "$1")" == "$2" ]]; }
 spooled() { find "$SPOOL" -maxdepth 1 -name '*.alert' | wc -l; }
 spooled_is() { (($(spooled) == $1)); }
-log_count() { grep -c "$1" "$E2E_TMP/agent.log" || true; }
-_more_than() { (($(log_count "$1") > $2)); }
 # what the agent log says happened, as the test templates render it, from line $1 on
 expected_since() {
   tail -n +"$1" "$E2E_TMP/agent.log" | sed -nE 's/.*jalur running.*/start/p; s/.* WAN (isp[0-9]) (down|up)\b.*/\2 \1/p; s/.*every WAN is down.*/all down/p'

@@ -18,7 +18,6 @@ isp1_share() { # per mille of 200 new connections that went by ISP1
   echo $((a * 1000 / (a + b)))
 }
 state_of() { lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" --json | python3 -c 'import json,sys; print({w["name"]: w["state"] for w in json.load(sys.stdin)["wans"]}[sys.argv[1]])' "$1"; }
-_logged() { grep -q "$1" "$E2E_TMP/agent.log"; }
 
 assert_in_range "$(isp1_share)" 380 620 "ISP1's share at 4:4"
 

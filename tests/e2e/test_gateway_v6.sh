@@ -13,12 +13,7 @@ wans:
   - {name: isp1, interface: wan1, gateway: 100.64.1.1, gateway6: '2001:db8:101::1'}
   - {name: isp2, interface: wan2, gateway: auto, gateway6: '2001:db8:102::1'}
 YAML
-log_count() { grep -c -- "$1" "$E2E_TMP/agent.log" || true; }
-_logged() { (($(log_count "$1") > 0)); }
-answered() { # probe rounds of isp2 answered so far
-  lab_exec "$LAB" rtr curl -s -m 2 http://127.0.0.1:9464/metrics |
-    awk '$1 == "jalur_probes_answered_total{wan=\"isp2\"}" {print $2}'
-}
+answered() { wan_metric jalur_probes_answered_total isp2; } # isp2's probe rounds answered so far
 _answered_more_than() { (($(answered) > $1)); }
 
 # no DHCP lease on WAN 2 yet: its gateway probe has nowhere to go

@@ -10,14 +10,8 @@ write_config "$E2E_TMP/jalur.yaml" 1 1 -- \
   "health: {interval: 5s, timeout: 1s, down: 3, up: 2, targets: [$LAB_SERVER]}"
 agent_start "$E2E_TMP/jalur.yaml"
 
-log_count() { grep -c -- "$1" "$E2E_TMP/agent.log" || true; }
-_more_than() { (($(log_count "$1") > $2)); }
 burst() { # N: N connects at once from c1, 6 s at most (two SYN retries); prints how many connected
   lab_exec "$LAB" c1 "$LAB_PYTHON" "$E2E_SRC/tools/lab/clients/parallel_connect.py" "$LAB_SERVER" "$1" 6
-}
-counter() { # FAMILY WAN: a per-WAN counter from /metrics
-  lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/metrics |
-    awk -v series="$1{wan=\"$2\"}" '$1 == series { print $2 }'
 }
 ms_since() { python3 -c "print(int(($EPOCHREALTIME - $1) * 1000))"; }
 
@@ -39,9 +33,9 @@ assert_eq "$(log_count 'isp1: .* TCP handshakes unanswered')" 1 "one burst on is
 assert_eq "$(log_count 'isp2: .* TCP handshakes unanswered')" 0 "no burst on isp2"
 assert_eq "$(log_count 'WAN isp2 down')" 0 "isp2 never down"
 # ...and in the counters: each moved flow's answer counts, none of its SYNs
-syns=$(counter jalur_wan_tcp_syn_sent_total isp2)
-synacks=$(counter jalur_wan_tcp_synack_received_total isp2)
-moved=$(counter jalur_wan_moved_flows_total isp2)
+syns=$(wan_metric jalur_wan_tcp_syn_sent_total isp2)
+synacks=$(wan_metric jalur_wan_tcp_synack_received_total isp2)
+moved=$(wan_metric jalur_wan_moved_flows_total isp2)
 note "isp2: $syns SYNs, $synacks SYN-ACKs, $moved flows moved in"
 ((moved > 0)) || fail "no flow moved to isp2"
 ((synacks >= syns)) || fail "isp2 shows $((syns - synacks)) handshakes unanswered after the failover"

@@ -33,12 +33,7 @@ YAML
 config "[$LAB_SERVER_ALT]" keep >"$E2E_TMP/jalur.yaml"
 agent_start "$E2E_TMP/jalur.yaml"
 
-metric() { # NAME WAN
-  lab_exec "$LAB" rtr curl -s -m 2 http://127.0.0.1:9464/metrics | awk -v n="$1{wan=\"$2\"}" '$1 == n {print $2}'
-}
-log_count() { grep -c -- "$1" "$E2E_TMP/agent.log" || true; }
-_more_than() { (($(log_count "$1") > $2)); }
-_answered_at_least() { (($(metric jalur_probes_answered_total isp1) >= $1)); }
+_answered_at_least() { (($(wan_metric jalur_probes_answered_total isp1) >= $1)); }
 impair() { # K NFT_RULE: one rule in ISP K's forward chain (empty: none)
   { echo "flush chain inet lab_impair forward"; [[ -z "$2" ]] || echo "add rule inet lab_impair forward $2"; } |
     ip netns exec "$LAB-isp$1" nft -f -
@@ -51,7 +46,7 @@ wans_used() { # the WAN addresses the server saw for 20 connections
 
 # --- every kind answers: 4 targets, all must answer
 wait_until 10 _answered_at_least 40
-sent=$(metric jalur_probes_sent_total isp1) answered=$(metric jalur_probes_answered_total isp1)
+sent=$(wan_metric jalur_probes_sent_total isp1) answered=$(wan_metric jalur_probes_answered_total isp1)
 assert_in_range "$answered" $((sent - 4)) "$sent" "isp1 probes answered of $sent sent (the round in flight aside)"
 assert_eq "$(log_count 'WAN isp1 down')" 0 "isp1 never down while all four kinds answer"
 note "TCP, HTTP, DNS and ICMPv6 probes answered: $answered of $sent"
@@ -78,7 +73,7 @@ wait_until 5 _more_than "WAN isp2 down" 0
 impair 1 "udp dport 53 drop" # the same for isp1: down last
 wait_until 5 _more_than "every WAN is down; last resort keep: isp1 keeps carrying traffic" 0
 assert_eq "$(wans_used)" "100.64.1.2" "new connections with every WAN down (keep)"
-assert_eq "$(metric jalur_wan_up isp1)" 0 "the kept WAN's jalur_wan_up"
+assert_eq "$(wan_metric jalur_wan_up isp1)" 0 "the kept WAN's jalur_wan_up"
 pins=$(lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.yaml" --pins)
 assert_eq "$(awk '$1 == "isp1" || $1 == "isp2" {print $1, $3}' <<<"$pins" | tr '\n' ' ')" \
   "isp1 last_resort isp2 down " "the data path's states in status --pins"

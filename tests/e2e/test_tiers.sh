@@ -15,7 +15,6 @@ wans_used() {
   connect_from 1 60 >/dev/null
   server_counts | python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin))))'
 }
-_logged() { grep -q "$1" "$E2E_TMP/agent.log"; }
 
 assert_eq "$(wans_used)" "100.64.1.2 100.64.2.2" "the primary tier only"
 lab_impair "$LAB" 1 carrier-down
