@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
   libspdlog-dev libcurl4-openssl-dev catch2 libyaml-cpp-dev libcli11-dev libcpp-httplib-dev
-  libmnl-dev linux-libc-dev
+  libmnl-dev linux-libc-dev ccache clang-format clang-tidy
   # the lab, the demo and the e2e tests
   iproute2 iputils-ping nftables dnsmasq-base udhcpc python3 curl socat ncat iperf3 ethtool openssl
   # the metrics e2e test: promtool and a real Prometheus server (run only inside the lab)

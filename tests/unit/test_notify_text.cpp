@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Alert texts: escaping untrusted values, Telegram's HTML rules, the length
 // limit (split, never silently cut) and templates.
-#include "notify/templates.h"
-#include "notify/text.h"
+#include "alerts/templates.h"
+#include "alerts/text.h"
 
 #include <catch2/catch.hpp>
 

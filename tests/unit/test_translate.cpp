@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Config to data path: ids stable across reloads, rules expanded per port
 // range, policies' live members.
-#include "agent/translate.h"
+#include "control/translate.h"
 
 #include <catch2/catch.hpp>
 
 using namespace jalur;
-using namespace jalur::agent;
+using namespace jalur::control;
 
 TEST_CASE("ids stay with their names across a reload that reorders and removes")
 {

@@ -5,7 +5,7 @@
 
 #include "common/bridge.h"
 #include "config/parse.h"
-#include "notify/templates.h"
+#include "alerts/templates.h"
 
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -17,6 +17,10 @@
 #include <filesystem>
 
 namespace jalur::agent {
+using control::IdMap;
+using control::plan_rules;
+using control::policy_params;
+using control::tiered_members;
 
 namespace {
 

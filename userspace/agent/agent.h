@@ -5,9 +5,10 @@
 // is kept for an upgrade.
 #pragma once
 
-#include "agent/event_loop.h"
+#include "common/event_loop.h"
 #include "agent/pid_file.h"
-#include "agent/translate.h"
+#include "control/translate.h"
+#include "datapath/tables.h"
 #include "config/model.h"
 #include "datapath/attach.h"
 #include "datapath/bpffs.h"
@@ -94,8 +95,8 @@ private:
     std::unique_ptr<dhcp::RogueWatch> rogue_;
     std::unique_ptr<notify::Notifier> notifier_; // null without a notify section
     bool announced_ = false;                     // the start alert went out: a stop alert follows
-    IdMap wan_ids_{JALUR_MAX_WANS};
-    IdMap policy_ids_{JALUR_MAX_POLICIES};
+    control::IdMap wan_ids_{JALUR_MAX_WANS};
+    control::IdMap policy_ids_{JALUR_MAX_POLICIES};
     std::map<std::string, jalur_wan_state> wan_states_;
     std::string last_live_; // the WAN that went down last, when all did
     bool local_nets_dirty_ = false;

@@ -4,7 +4,7 @@
 // environment variable, read when the agent starts.
 #include "config/sections.h"
 
-#include "notify/templates.h"
+#include "alerts/templates.h"
 
 #include <regex>
 

@@ -8,6 +8,7 @@
 #include "balancer/slot_table.h"
 #include "common/prefix.h"
 #include "common/result.h"
+#include "control/desired.h"
 #include "datapath/datapath.h"
 
 #include <span>
@@ -15,27 +16,13 @@
 
 namespace jalur::datapath {
 
-struct PolicyParams {
-    uint32_t fields = JALUR_F_SRC_ADDR | JALUR_F_DST_ADDR | JALUR_F_SRC_PORT | JALUR_F_DST_PORT;
-    uint32_t mode = JALUR_MODE_HASH;
-    uint32_t fallback = JALUR_FALLBACK_MAIN;
-    uint32_t affinity = JALUR_AFFINITY_NONE;
-    uint64_t affinity_timeout_ns = 0;
-};
+using control::PolicyParams;
+using control::RuleSpec;
 
 // A table of JALUR_WAN_NONE everywhere (no live member) publishes the policy
 // as not live: its fallback applies.
 Result<void> publish_policy(const Datapath &dp, uint32_t id, const PolicyParams &params,
                             const balancer::SlotTable &table);
-
-struct RuleSpec {
-    uint32_t action = JALUR_ACTION_BYPASS; // policy id or JALUR_ACTION_BYPASS
-    uint32_t ifindex = 0;
-    uint8_t proto = 0;
-    uint8_t family = 0;
-    uint16_t dport_lo = 0, dport_hi = 65535;
-    std::vector<Prefix> src, dst; // empty: any
-};
 
 Result<void> publish_rules(const Datapath &dp, std::span<const RuleSpec> rules, uint32_t default_action,
                            uint32_t fwmark_mask);

@@ -113,7 +113,7 @@ std::vector<InspectedPort> inspected_ports(const config::Config &cfg)
     return out;
 }
 
-Result<std::unique_ptr<RogueWatch>> RogueWatch::start(agent::EventLoop &loop, const datapath::Datapath &dp,
+Result<std::unique_ptr<RogueWatch>> RogueWatch::start(EventLoop &loop, const datapath::Datapath &dp,
                                                       const config::Config &cfg, OnAlert on_alert)
 {
     std::unique_ptr<RogueWatch> w(new RogueWatch(loop, dp, std::move(on_alert)));

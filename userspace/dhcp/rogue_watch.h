@@ -5,7 +5,7 @@
 // buffer on the event loop and turns them into alerts.
 #pragma once
 
-#include "agent/event_loop.h"
+#include "common/event_loop.h"
 #include "config/model.h"
 #include "datapath/attach.h"
 #include "datapath/datapath.h"
@@ -36,7 +36,7 @@ std::vector<InspectedPort> inspected_ports(const config::Config &cfg);
 
 class RogueWatch {
 public:
-    static Result<std::unique_ptr<RogueWatch>> start(agent::EventLoop &loop, const datapath::Datapath &dp,
+    static Result<std::unique_ptr<RogueWatch>> start(EventLoop &loop, const datapath::Datapath &dp,
                                                     const config::Config &cfg, OnAlert on_alert);
     RogueWatch(const RogueWatch &) = delete;
     ~RogueWatch();
@@ -49,13 +49,13 @@ public:
     const RogueAlerts &alerts() const { return alerts_; }
 
 private:
-    RogueWatch(agent::EventLoop &loop, const datapath::Datapath &dp, OnAlert on_alert)
+    RogueWatch(EventLoop &loop, const datapath::Datapath &dp, OnAlert on_alert)
         : loop_(loop), dp_(dp), on_alert_(std::move(on_alert)), alerts_(std::chrono::seconds(60)) {}
     void on_event(const jalur_dhcp_event &ev);
     void flush_summaries();
     void report(const std::vector<RogueAlert> &alerts); // log, then on_alert
 
-    agent::EventLoop &loop_;
+    EventLoop &loop_;
     const datapath::Datapath &dp_;
     OnAlert on_alert_;
     RogueAlerts alerts_;

@@ -5,7 +5,7 @@
 
 namespace jalur::health {
 
-CurlMulti::CurlMulti(agent::EventLoop &loop) : loop_(loop), multi_(curl_multi_init())
+CurlMulti::CurlMulti(EventLoop &loop) : loop_(loop), multi_(curl_multi_init())
 {
     curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMulti::on_socket);
     curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);

@@ -4,7 +4,7 @@
 // thread and never block it.
 #pragma once
 
-#include "agent/event_loop.h"
+#include "common/event_loop.h"
 
 #include <curl/curl.h>
 
@@ -15,7 +15,7 @@ namespace jalur::health {
 
 class CurlMulti {
 public:
-    explicit CurlMulti(agent::EventLoop &loop);
+    explicit CurlMulti(EventLoop &loop);
     CurlMulti(const CurlMulti &) = delete;
     ~CurlMulti();
 
@@ -29,7 +29,7 @@ private:
     static int on_timer(CURLM *multi, long timeout_ms, void *self);
     void act(curl_socket_t s, int events);
 
-    agent::EventLoop &loop_;
+    EventLoop &loop_;
     CURLM *multi_;
     int timer_ = -1;
     std::map<CURL *, std::function<void(CURLcode)>> running_;

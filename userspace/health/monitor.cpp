@@ -12,7 +12,7 @@ namespace jalur::health {
 
 using std::chrono::milliseconds;
 
-Monitor::Monitor(agent::EventLoop &loop, OnTransition on_transition)
+Monitor::Monitor(EventLoop &loop, OnTransition on_transition)
     : loop_(loop), on_transition_(std::move(on_transition))
 {
 }

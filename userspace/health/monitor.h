@@ -5,7 +5,7 @@
 // and the round is judged when its timeout fires.
 #pragma once
 
-#include "agent/event_loop.h"
+#include "common/event_loop.h"
 #include "config/model.h"
 #include "health/check.h"
 #include "health/curl_multi.h"
@@ -40,7 +40,7 @@ using OnRound = std::function<void(const std::string &wan, const Round &)>;
 
 class Monitor {
 public:
-    Monitor(agent::EventLoop &loop, OnTransition on_transition);
+    Monitor(EventLoop &loop, OnTransition on_transition);
     Monitor(const Monitor &) = delete;
     ~Monitor();
 
@@ -90,7 +90,7 @@ private:
     void judge_after(Probe &p, std::chrono::milliseconds delay);
     std::chrono::milliseconds burst_timeout(const Probe &p) const;
 
-    agent::EventLoop &loop_;
+    EventLoop &loop_;
     OnTransition on_transition_;
     OnRound on_round_;
     std::unique_ptr<CurlMulti> curl_; // made on the first http target

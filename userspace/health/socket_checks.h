@@ -4,7 +4,7 @@
 // DNS query.
 #pragma once
 
-#include "agent/event_loop.h"
+#include "common/event_loop.h"
 #include "common/prefix.h"
 #include "common/unique_fd.h"
 #include "health/check.h"
@@ -22,7 +22,7 @@ struct Endpoint {
 
 class SocketCheck : public Check {
 public:
-    SocketCheck(agent::EventLoop &loop, Endpoint at) : loop_(loop), at_(std::move(at)) {}
+    SocketCheck(EventLoop &loop, Endpoint at) : loop_(loop), at_(std::move(at)) {}
     ~SocketCheck() override { stop(); }
     void stop() override;
 
@@ -34,7 +34,7 @@ protected:
     // For errors found inside start(), which must not call `done` itself.
     void finish_soon(const std::string &why);
 
-    agent::EventLoop &loop_;
+    EventLoop &loop_;
     Endpoint at_;
     UniqueFd fd_;
     Done done_;
@@ -53,7 +53,7 @@ public:
 // code (SERVFAIL, REFUSED) or no answer fails.
 class DnsCheck : public SocketCheck {
 public:
-    DnsCheck(agent::EventLoop &loop, Endpoint at, std::string qname)
+    DnsCheck(EventLoop &loop, Endpoint at, std::string qname)
         : SocketCheck(loop, std::move(at)), qname_(std::move(qname))
     {
     }

@@ -2,8 +2,8 @@
 #include "notify/notifier.h"
 
 #include "common/json.h"
-#include "notify/templates.h"
-#include "notify/text.h"
+#include "alerts/templates.h"
+#include "alerts/text.h"
 
 #include <pthread.h>
 #include <signal.h>

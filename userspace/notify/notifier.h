@@ -15,7 +15,7 @@
 
 #include "common/result.h"
 #include "config/model.h"
-#include "notify/alert.h"
+#include "alerts/alert.h"
 #include "notify/backoff.h"
 #include "notify/pacing.h"
 #include "notify/spool.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "notify/status_file.h"
 
-#include "notify/templates.h"
+#include "alerts/templates.h"
 
 #include <fstream>
 #include <regex>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "agent/event_loop.h"
+#include "common/event_loop.h"
 
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -10,7 +10,7 @@
 #include <csignal>
 #include <cstring>
 
-namespace jalur::agent {
+namespace jalur {
 
 namespace {
 
@@ -151,4 +151,4 @@ Result<void> EventLoop::run()
     return {};
 }
 
-} // namespace jalur::agent
+} // namespace jalur

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "agent/translate.h"
+#include "control/translate.h"
 
 #include <set>
 
-namespace jalur::agent {
+namespace jalur::control {
 
 Result<std::map<std::string, uint32_t>> IdMap::assign(const std::vector<std::string> &names)
 {
@@ -42,7 +42,7 @@ RulePlan plan_rules(const config::Config &cfg, const std::map<std::string, uint3
     RulePlan plan;
     plan.default_action = action_of(cfg.default_policy);
     for (const auto &r : cfg.rules) {
-        datapath::RuleSpec spec;
+        RuleSpec spec;
         spec.action = action_of(r.policy);
         spec.ifindex = r.in_interface.empty() ? 0 : ifindex_of(r.in_interface);
         spec.proto = r.proto;
@@ -62,9 +62,9 @@ RulePlan plan_rules(const config::Config &cfg, const std::map<std::string, uint3
     return plan;
 }
 
-datapath::PolicyParams policy_params(const config::Policy &p)
+PolicyParams policy_params(const config::Policy &p)
 {
-    datapath::PolicyParams params;
+    PolicyParams params;
     params.fields = p.fields;
     params.mode = p.mode == config::Mode::Nth ? JALUR_MODE_NTH : JALUR_MODE_HASH;
     params.fallback = p.fallback == config::Fallback::Drop ? JALUR_FALLBACK_DROP : JALUR_FALLBACK_MAIN;
@@ -89,4 +89,4 @@ std::vector<balancer::TieredMember> tiered_members(const config::Policy &p,
     return out;
 }
 
-} // namespace jalur::agent
+} // namespace jalur::control

@@ -5,14 +5,14 @@
 
 #include "balancer/tiers.h"
 #include "config/model.h"
-#include "datapath/tables.h"
+#include "control/desired.h"
 
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-namespace jalur::agent {
+namespace jalur::control {
 
 // Data path ids by name, stable across reloads: flows remember a WAN id
 // and a policy id, so a reload that reorders or removes entries must not
@@ -33,7 +33,7 @@ private:
 using IfindexOf = std::function<uint32_t(const std::string &)>;
 
 struct RulePlan {
-    std::vector<datapath::RuleSpec> rules;
+    std::vector<RuleSpec> rules;
     uint32_t default_action = JALUR_ACTION_BYPASS;
 };
 
@@ -41,11 +41,11 @@ struct RulePlan {
 RulePlan plan_rules(const config::Config &cfg, const std::map<std::string, uint32_t> &policy_ids,
                     const IfindexOf &ifindex_of);
 
-datapath::PolicyParams policy_params(const config::Policy &p);
+PolicyParams policy_params(const config::Policy &p);
 
 // The policy's members with their live state; `live(wan name)`.
 std::vector<balancer::TieredMember> tiered_members(const config::Policy &p,
                                                    const std::map<std::string, uint32_t> &wan_ids,
                                                    const std::function<bool(const std::string &)> &live);
 
-} // namespace jalur::agent
+} // namespace jalur::control

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "notify/templates.h"
+#include "alerts/templates.h"
 
-#include "notify/text.h"
+#include "alerts/text.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -13,7 +13,7 @@
 #include <memory>
 #include <vector>
 
-namespace jalur::agent {
+namespace jalur {
 
 class EventLoop {
 public:
@@ -55,4 +55,4 @@ private:
     bool running_ = true;
 };
 
-} // namespace jalur::agent
+} // namespace jalur

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "notify/text.h"
+#include "alerts/text.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "notify/alert.h"
+#include "alerts/alert.h"
 
 #include <chrono>
 #include <map>

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // What the rest of the agent hands to the notifier: a kind of event and its
-// facts as template variables.
+// facts as template variables. The alert vocabulary (kinds, templates,
+// Telegram HTML text) is pure and its own library, below config, so that
+// config can check templates without linking the sender.
 #pragma once
 
 #include <cstdint>
