@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     board.flows = walk;
     std::vector<metrics::WanConfig> cfg;
     for (const auto &w : board.wans)
-        cfg.push_back({w.name, w.interface, 1, 1});
+        cfg.push_back({w.name, w.interface, 1, 1, std::nullopt});
 
     std::vector<double> times;
     size_t bytes = 0;

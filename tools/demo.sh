@@ -22,6 +22,7 @@ install -m 600 /dev/null "$E2E_TMP/bot-token"
 echo "$LAB_BOT_TOKEN" >"$E2E_TMP/bot-token" # the lab's Bot API mock knows this one
 cat >"$E2E_TMP/jalur.yaml" <<YAML
 bpffs: $LAB_BPFFS/jalur
+state_dir: $E2E_TMP/state
 lan: br-lan
 wans:
   - {name: isp1, interface: wan1, gateway: 100.64.1.1, weight: 3}

@@ -97,6 +97,7 @@ write_config() {
   shift
   {
     echo "bpffs: $LAB_BPFFS/jalur"
+    echo "state_dir: ${E2E_TMP:-/tmp}/state"
     echo "log_level: debug"
     echo "lan: br-lan"
     echo "wans:"

@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 e2e_begin --isps 2 --clients 2
 cat >"$E2E_TMP/jalur.yaml" <<YAML
 bpffs: $LAB_BPFFS/jalur
+state_dir: $E2E_TMP/state
 lan: br-lan
 health: {interval: 200ms, timeout: 200ms, down: 2, up: 2}
 wans:

@@ -13,6 +13,7 @@ S=$LAB_SERVER S6=$LAB_SERVER6
 config() { # ISP2_TARGETS LAST_RESORT
   cat <<YAML
 bpffs: $LAB_BPFFS/jalur
+state_dir: $E2E_TMP/state
 log_level: debug
 lan: br-lan
 health: {interval: 200ms, timeout: 200ms, down: 2, up: 2, last_resort: $2}

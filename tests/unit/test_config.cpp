@@ -369,7 +369,7 @@ TEST_CASE("config: the document must be one map")
 TEST_CASE("config: unknown and repeated top-level keys")
 {
     CHECK(error(kTwoIsps + "helth: {}\n") ==
-          "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, log_level, fwmark_mask, "
+          "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, state_dir, log_level, fwmark_mask, "
           "flow_table_size, lan, health, wans, address_lists, policies, rules, default_policy, dhcp_guard, notify, metrics)");
     CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
     // a key whose value starts on the next line: still the key's own line
@@ -709,8 +709,14 @@ TEST_CASE("config: too many rules after port range expansion")
 
 TEST_CASE("config: check_interfaces reports each missing device at its name")
 {
+    // a WAN's interface may come later (PPPoE, an LTE modem): a warning,
+    // an error only when strict
     auto cfg = ok("lan: lo\nwans:\n  - name: a\n    interface: jalur-none0\n");
-    auto r = check_interfaces(cfg);
+    CHECK(check_interfaces(cfg));
+    CHECK(absent_wan_interfaces(cfg) ==
+          std::vector<std::string>{"t.yaml:4:16: WAN a: interface 'jalur-none0' does not exist here (yet); the WAN is "
+                                   "down until it appears"});
+    auto r = check_interfaces(cfg, true);
     REQUIRE_FALSE(r);
     CHECK(r.error().message == "t.yaml:4:16: unknown interface 'jalur-none0' (no such network device here)");
 

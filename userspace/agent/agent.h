@@ -1,31 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The running agent: owns the data path, its attachments, policy routing
-// and the event loop. Construction applies a whole validated config or
-// nothing; destruction puts the host back as it was, unless the data path
-// is kept for an upgrade.
+// The running agent: wiring only. Observers (netlink, probes, the passive
+// signal, signals) report facts to the control core (control/core.h); after
+// each change the agent hands the core's desired state to the effectors
+// (data path publisher, policy routing, attachments, notifier, status
+// board), each of which writes only what differs. Destruction puts the host
+// back as it was, unless the data path is kept for an upgrade.
 #pragma once
 
-#include "common/event_loop.h"
+#include "agent/announced.h"
 #include "agent/pid_file.h"
-#include "control/translate.h"
-#include "datapath/tables.h"
+#include "common/event_loop.h"
 #include "config/model.h"
-#include "datapath/attach.h"
+#include "control/core.h"
+#include "datapath/attachment_set.h"
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
+#include "datapath/publisher.h"
 #include "dhcp/rogue_watch.h"
 #include "health/handshake_watch.h"
 #include "health/monitor.h"
-#include "notify/notifier.h"
 #include "metrics/exporter.h"
 #include "metrics/state_board.h"
+#include "notify/notifier.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace jalur::agent {
 
@@ -42,67 +45,76 @@ public:
     // Runs the event loop until SIGTERM or SIGINT.
     Result<void> run();
     // Applies a new config as a diff; on error the running config stays.
-    Result<void> reload(const config::Config &next);
+    Result<void> reload(config::Config next);
+    // Reads `file` (the running config's file when empty), checks it and
+    // reloads it; from then on it is the agent's config file.
+    Result<void> reload_file(const std::string &file = "");
 
     EventLoop &loop() { return *loop_; }
     const datapath::Datapath &datapath() const { return *dp_; }
+    const config::Config &config() const { return core_.config(); }
 
 private:
-    Agent(config::Config cfg, RunOptions opts) : cfg_(std::move(cfg)), opts_(opts) {}
-    Result<void> load_datapath();
-    Result<void> attach(const config::Config &cfg);
-    Result<void> publish(const config::Config &cfg);
-    Result<void> refresh_local_nets();
-    Result<void> apply_routing(const config::Config &cfg);
+    explicit Agent(RunOptions opts) : opts_(opts) {}
+    Result<void> load_datapath(const config::Config &cfg);
+
+    // observe (agent/observe.cpp)
+    void observe_interfaces();
+    void observe_addresses();
+    void observe_gateways();
     void on_netlink_event();
-    Result<void> start_health(); // also on a reload that changes what is probed
     void watch_handshakes();
-    void check_wan_addresses();
-    void update_link(const std::string &ifname);
+    void tell_monitor_links();
+
+    // decide and apply (agent/reconcile.cpp)
+    Result<void> reconcile(bool repair_routing = false);
+    Result<void> apply_routing(const control::RoutingState &wanted, bool force);
+    Result<void> refresh_local_nets();
     void on_transition(const std::string &wan, const health::Transition &t);
     void on_rogue_dhcp(const dhcp::RogueAlert &alert);
-    const config::Wan *best_wan(const config::Config &cfg, bool live_only) const;
-    std::string last_resort_wan(const config::Config &cfg) const;
     void alert(notify::Kind kind, std::map<std::string, std::string> vars);
-    void update_alert_path();
+
+    // health and the board (agent/health_wiring.cpp, agent/board.cpp)
+    Result<void> start_health(); // also on a reload that changes what is probed
     void on_round(const std::string &wan, const health::Round &r);
-    // metrics: the board the HTTP endpoint reads, and the endpoint itself
-    void publish_board(const config::Config &cfg);
+    void publish_board();
     Result<void> start_metrics();
     void publish_sections();
-    void on_signal(int sig); // TERM/INT stop, HUP reloads // the rogue DHCP servers and the alert queue, every heartbeat
 
-    config::Config cfg_;
+    void on_signal(int sig); // TERM/INT stop, HUP reloads
+
     RunOptions opts_;
+    control::Core core_;
     std::optional<EventLoop> loop_;
     std::optional<PidFile> pid_file_;
     std::optional<datapath::PinDir> pins_;
     std::optional<datapath::Datapath> dp_;
-    std::vector<datapath::XdpAttachment> xdp_;
-    std::vector<datapath::TcAttachment> tc_;
+    std::optional<datapath::DatapathWriter> writer_;
+    std::unique_ptr<datapath::Publisher> publisher_;
+    std::unique_ptr<datapath::AttachmentSet> attachments_;
     std::optional<routing::Netlink> nl_;
     std::optional<routing::Netlink> nl_events_;
     std::unique_ptr<routing::PolicyRouting> routing_;
+    std::optional<control::RoutingState> routed_; // what routing_ was last given
     std::unique_ptr<health::Monitor> monitor_;
     health::HandshakeWatch handshakes_;
+    // what the monitor was last told of each WAN interface's link
     struct LinkFacts {
-        bool carrier = true;
-        bool address = true;
-        int address_family = 4;
+        bool up = true;
+        std::string cause;
     };
     std::map<std::string, LinkFacts> links_; // by interface name
+    std::map<std::string, bool> has_address_; // by WAN interface: an address of its main family
     int passive_timer_ = -1;
     std::unique_ptr<dhcp::RogueWatch> rogue_;
     std::unique_ptr<notify::Notifier> notifier_; // null without a notify section
-    bool announced_ = false;                     // the start alert went out: a stop alert follows
-    control::IdMap wan_ids_{JALUR_MAX_WANS};
-    control::IdMap policy_ids_{JALUR_MAX_POLICIES};
-    std::map<std::string, jalur_wan_state> wan_states_;
-    std::string last_live_; // the WAN that went down last, when all did
-    bool local_nets_dirty_ = false;
+    bool announced_start_ = false;                // the start alert went out: a stop alert follows
+    std::optional<Announced> announced_;          // WAN states alerted, across restarts
+    bool observe_pending_ = false;                // a coalesced observation is scheduled
+    bool retry_ = false;                          // the last reconcile failed: the heartbeat retries
+    int heartbeat_ = -1;                          // timer id
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
-    int metrics_heartbeat_ = -1; // timer id
 };
 
 } // namespace jalur::agent

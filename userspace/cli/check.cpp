@@ -91,21 +91,27 @@ void add_check(CLI::App &app)
     auto *cmd = app.add_subcommand("check", "Validate a config file and summarize it; changes nothing. "
                                             "Exit status 0 when valid, 1 with every error otherwise");
     static std::string config_path = "/etc/jalur/jalur.yaml";
-    static bool no_interfaces = false;
+    static bool no_interfaces = false, strict = false;
     cmd->add_option("-c,--config", config_path, "Config file")->capture_default_str();
     cmd->add_flag("--no-interfaces", no_interfaces,
                   "Do not require the interfaces to exist on this host (checking a config for another machine)");
+    cmd->add_flag("--strict", strict,
+                  "A WAN interface that does not exist is an error, not a warning (a box whose WANs are all "
+                  "fixed links)");
     cmd->callback([] {
         auto cfg = config::load_file(config_path);
         if (!cfg) {
             std::cerr << cfg.error().message << "\n";
             throw CLI::RuntimeError(1);
         }
-        if (!no_interfaces)
-            if (auto r = config::check_interfaces(cfg.value()); !r) {
+        if (!no_interfaces) {
+            if (auto r = config::check_interfaces(cfg.value(), strict); !r) {
                 std::cerr << r.error().message << "\n";
                 throw CLI::RuntimeError(1);
             }
+            for (const auto &w : config::absent_wan_interfaces(cfg.value()))
+                std::cerr << "warning: " << w << "\n";
+        }
         print_summary(config_path, cfg.value());
     });
 }

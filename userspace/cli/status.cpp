@@ -50,7 +50,7 @@ std::vector<metrics::WanConfig> wan_configs(const config::Config &cfg)
 {
     std::vector<metrics::WanConfig> out;
     for (const auto &w : cfg.wans)
-        out.push_back({w.name, w.interface, w.tier, w.weight});
+        out.push_back({w.name, w.interface, w.tier, w.weight, std::nullopt});
     return out;
 }
 

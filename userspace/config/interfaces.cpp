@@ -5,7 +5,17 @@
 
 namespace jalur::config {
 
-Result<void> check_interfaces(const Config &cfg)
+std::vector<std::string> absent_wan_interfaces(const Config &cfg)
+{
+    std::vector<std::string> out;
+    for (const auto &wan : cfg.wans)
+        if (if_nametoindex(wan.interface.c_str()) == 0)
+            out.push_back(wan.interface_where.str() + ": WAN " + wan.name + ": interface '" + wan.interface +
+                          "' does not exist here (yet); the WAN is down until it appears");
+    return out;
+}
+
+Result<void> check_interfaces(const Config &cfg, bool strict)
 {
     std::string errors;
     auto check = [&](const std::string &name, const Location &where) {
@@ -16,8 +26,9 @@ Result<void> check_interfaces(const Config &cfg)
     };
     for (const auto &lan : cfg.lans)
         check(lan.interface, lan.where);
-    for (const auto &wan : cfg.wans)
-        check(wan.interface, wan.interface_where);
+    if (strict)
+        for (const auto &wan : cfg.wans)
+            check(wan.interface, wan.interface_where);
     // A rule's in_interface is always a LAN (parse checks that), so it only
     // repeats the LAN's error when that is missing: report it anyway, at its
     // own place, since the user reads the file line by line.

@@ -22,6 +22,7 @@ struct Location {
     int line = 0;   // 1-based
     int column = 0; // 1-based
     std::string str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
+    bool operator==(const Location &) const = default;
 };
 
 enum class XdpMode { Auto, Native, Generic, Off };
@@ -96,6 +97,9 @@ struct Wan {
     uint32_t tier = 1;    // default tier in policies that don't override it
     uint32_t fwmark = 0;  // within fwmark_mask, unique, non-zero
     uint32_t table = 0;   // routing table id, unique, not 0/253/254/255
+    // unset in the file: derived from the WAN's position, and kept by a
+    // running agent across reloads (control/marks.h)
+    bool fwmark_derived = false, table_derived = false;
     uint32_t id = 0;      // data path WAN id: index in `wans`
     Health health;        // the health section with this WAN's overrides
     Location where;
@@ -177,6 +181,7 @@ struct NotifyChat {
     std::string id;                   // "-1001234567890", "12345" or "@channel"
     std::optional<int64_t> thread_id; // a forum topic
     Location where;
+    bool operator==(const NotifyChat &) const = default;
 };
 
 struct Notify {
@@ -191,6 +196,7 @@ struct Notify {
     std::vector<std::string> disable_notification; // kind names sent silently
     std::map<std::string, std::string> templates;  // kind name -> Telegram HTML with {variables}
     Location where;
+    bool operator==(const Notify &) const = default;
 };
 
 // The HTTP endpoint (issue 8): /metrics, /status, /healthz.
@@ -205,6 +211,7 @@ struct Metrics {
 struct Config {
     std::string file;
     std::string bpffs = "/sys/fs/bpf/jalur";
+    std::string state_dir = "/var/lib/jalur"; // what the agent keeps across restarts (the WAN states it announced)
     std::string log_level = "info";
     uint32_t fwmark_mask = 0x0000ff00;
     uint32_t flow_table_size = 262144;

@@ -26,6 +26,7 @@ struct Section {
 // its fields in model.h.
 constexpr Section kSections[] = {
     {"bpffs", parse_bpffs},
+    {"state_dir", parse_state_dir},
     {"log_level", parse_log_level},
     {"fwmark_mask", parse_fwmark_mask},
     {"flow_table_size", parse_flow_table_size},

@@ -20,6 +20,20 @@ void parse_bpffs(Diagnostics &d, const SectionInput &in, Config &cfg)
     cfg.bpffs = *s;
 }
 
+void parse_state_dir(Diagnostics &d, const SectionInput &in, Config &cfg)
+{
+    if (!in.value)
+        return;
+    auto s = read_string(d, *in.value);
+    if (!s)
+        return;
+    if (s->empty() || (*s)[0] != '/') {
+        d.error(in.value->at, "state_dir: expected an absolute path, got " + describe(in.value->node));
+        return;
+    }
+    cfg.state_dir = *s;
+}
+
 void parse_log_level(Diagnostics &d, const SectionInput &in, Config &cfg)
 {
     if (!in.value)

@@ -138,9 +138,12 @@ void assign_marks_and_tables(Diagnostics &d, Config &cfg, const std::vector<Orig
                                      "; set fwmark or widen fwmark_mask");
             else
                 w.fwmark = static_cast<uint32_t>(derived);
+            w.fwmark_derived = true;
         }
-        if (!o.table)
+        if (!o.table) {
             w.table = 100 + w.id + 1;
+            w.table_derived = true;
+        }
 
         for (size_t j = 0; j < i; j++) {
             const Wan &other = cfg.wans[j];

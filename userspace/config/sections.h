@@ -16,6 +16,7 @@ struct SectionInput {
 };
 
 // section_settings.cpp: scalar settings of the agent
+void parse_state_dir(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_bpffs(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_log_level(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_fwmark_mask(Diagnostics &d, const SectionInput &in, Config &cfg);

@@ -34,9 +34,7 @@ Result<void> Monitor::open_icmp(Probe &p, int family)
     auto &slot = family == 4 ? p.icmp4 : p.icmp6;
     if (slot)
         return {};
-    // a distinct echo identifier per WAN and agent: replies are matched by it
-    auto ident = static_cast<uint16_t>((getpid() << 4) ^ (probes_.size() + 1));
-    auto prober = IcmpProber::open(family, p.spec.ifname, p.spec.fwmark, ident);
+    auto prober = IcmpProber::open(family, p.spec.ifname, p.spec.fwmark, p.ident);
     if (!prober)
         return prober.error();
     slot = std::make_unique<IcmpProber>(std::move(prober).value());
@@ -62,6 +60,8 @@ Result<void> Monitor::add(const ProbeSpec &spec)
         return errorf("WAN " + spec.wan + " is probed twice");
     Probe &p = it->second;
     p.spec = spec;
+    // a distinct echo identifier per WAN and agent: replies are matched by it
+    p.ident = static_cast<uint16_t>((getpid() << 4) ^ probes_.size());
     p.health = std::make_unique<WanHealth>(th, Clock::now(), spec.initial);
     for (const auto &t : h.targets) {
         Target target{t, {}, nullptr, t.text};
@@ -78,9 +78,7 @@ Result<void> Monitor::add(const ProbeSpec &spec)
         Endpoint at{spec.ifname, spec.fwmark, target.address, t.port};
         switch (t.kind) {
         case config::ProbeTarget::Kind::Icmp:
-            if (auto r = open_icmp(p, t.gateway ? t.gateway : target.address.family); !r)
-                return r;
-            break;
+            break; // its socket is opened by the first round that needs it: the interface may not exist yet
         case config::ProbeTarget::Kind::Tcp:
             target.check = std::make_unique<TcpCheck>(loop_, at);
             break;
@@ -158,10 +156,15 @@ void Monitor::start_round(Probe &p, milliseconds timeout)
     for (size_t i = 0; i < p.targets.size(); i++) {
         auto &t = p.targets[i];
         if (!t.check) {
-            if (t.known)
-                (t.address.family == 4 ? p.icmp4 : p.icmp6)->send(t.address, seq);
-            else
+            if (!t.known) {
                 p.failures[i] = "no IPv" + std::to_string(t.spec.gateway) + " gateway known";
+                continue;
+            }
+            if (auto r = open_icmp(p, t.address.family); !r) {
+                p.failures[i] = r.error().message; // e.g. the interface is gone
+                continue;
+            }
+            (t.address.family == 4 ? p.icmp4 : p.icmp6)->send(t.address, seq);
             continue;
         }
         Probe *probe = &p;
@@ -259,6 +262,19 @@ void Monitor::burst(const std::string &wan, const std::string &why)
     // the round in flight is judged as soon as a healthy answer would be in
     auto age = std::chrono::duration_cast<milliseconds>(Clock::now() - p.sent_at);
     judge_after(p, std::max(milliseconds(1), timeout - age));
+}
+
+void Monitor::interface_changed(const std::string &ifname)
+{
+    for (auto &[_, p] : probes_) {
+        if (p.spec.ifname != ifname)
+            continue;
+        for (auto *slot : {&p.icmp4, &p.icmp6})
+            if (*slot) { // bound to the old interface: the next round opens one on the new
+                loop_.unwatch((*slot)->fd());
+                slot->reset();
+            }
+    }
 }
 
 void Monitor::link(const std::string &ifname, bool up, const std::string &cause)

@@ -49,6 +49,9 @@ public:
     // The WAN's link: up when it has carrier and an address; `cause` says
     // what is missing when it is down.
     void link(const std::string &ifname, bool up, const std::string &cause);
+    // The interface was recreated (a new ifindex) or is gone: sockets bound
+    // to the old one are closed, and the next round binds to the new one.
+    void interface_changed(const std::string &ifname);
     // Probe this WAN now, `down` rounds back to back with a timeout scaled
     // to its RTT: the data path saw its handshakes stall. The rounds count
     // as any others, so probes still decide.
@@ -76,6 +79,7 @@ private:
         int timer = -1;       // the rounds
         int judge_timer = -1; // the current round's timeout
         uint16_t seq = 0;
+        uint16_t ident = 0; // ICMP echo identifier
         bool judged = true; // the current round's verdict is in
         Clock::time_point sent_at;
         std::vector<std::optional<Clock::duration>> answers; // per target, this round

@@ -58,7 +58,7 @@ Status Exporter::status(FlowCounting counting) const
     auto board = board_.snapshot();
     std::vector<WanConfig> wans;
     for (const auto &w : board.wans)
-        wans.push_back({w.name, w.interface, w.tier, w.weight});
+        wans.push_back({w.name, w.interface, w.tier, w.weight, w.id});
     if (counting == FlowCounting::Walk) {
         std::lock_guard lock(walk_);
         return collect(maps_, wans, &board, counting);

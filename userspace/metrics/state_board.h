@@ -31,6 +31,7 @@ using WallClock = std::chrono::system_clock;
 // One WAN as the agent sees it: configuration and health.
 struct WanView {
     std::string name, interface;
+    std::optional<uint32_t> id; // its data path id, as the agent assigned it
     uint32_t tier = 1, weight = 1;
     std::string state = "up";      // health::state_name()
     WallClock::time_point since{}; // when it entered `state` (or the agent started)

@@ -5,6 +5,8 @@
 
 #include <net/if.h>
 
+#include <algorithm>
+
 namespace jalur::metrics {
 
 const char *wan_state_name(uint32_t state)
@@ -36,29 +38,51 @@ Status collect(const datapath::PinnedMaps &maps, const std::vector<WanConfig> &w
 {
     Status s;
     s.flow_capacity = maps.flow_capacity();
-    for (uint32_t id = 0; id < JALUR_MAX_WANS; id++) {
-        jalur_wan w{};
-        if (!maps.wan(id, w) || w.ifindex == 0)
-            continue;
+    auto add = [&](uint32_t id, const jalur_wan &w, const WanConfig *c) {
         WanStatus v;
         v.id = id;
         v.wan = w;
-        char ifname[IF_NAMESIZE] = "?";
-        if_indextoname(w.ifindex, ifname);
+        char ifname[IF_NAMESIZE] = "";
+        if (w.ifindex)
+            if_indextoname(w.ifindex, ifname);
         v.name = v.interface = ifname;
-        // by interface: ids are reassigned by reloads, interfaces are not
-        for (const auto &c : wans)
-            if (c.interface == v.interface) {
-                v.name = c.name;
-                v.tier = c.tier;
-                v.weight = c.weight;
-            }
+        if (c) {
+            v.name = c->name;
+            v.interface = c->interface;
+            v.tier = c->tier;
+            v.weight = c->weight;
+        }
         v.stats = maps.wan_stats(id);
         if (board)
             for (const auto &a : board->wans)
                 if (a.name == v.name)
                     v.agent = a;
         s.wans.push_back(std::move(v));
+    };
+    bool by_id = !wans.empty() && std::all_of(wans.begin(), wans.end(), [](const WanConfig &c) { return c.id; });
+    if (by_id) {
+        // the running agent's WANs, each by its id: one whose interface is
+        // absent is listed (down), one a reload removed is not
+        for (const auto &c : wans) {
+            jalur_wan w{};
+            if (*c.id < JALUR_MAX_WANS)
+                maps.wan(*c.id, w);
+            add(*c.id, w, &c);
+        }
+    } else {
+        // without the agent: by interface (ids are the agent's; interfaces are not)
+        for (uint32_t id = 0; id < JALUR_MAX_WANS; id++) {
+            jalur_wan w{};
+            if (!maps.wan(id, w) || w.ifindex == 0)
+                continue;
+            char ifname[IF_NAMESIZE] = "?";
+            if_indextoname(w.ifindex, ifname);
+            const WanConfig *match = nullptr;
+            for (const auto &c : wans)
+                if (c.interface == ifname)
+                    match = &c;
+            add(id, w, match);
+        }
     }
     for (uint32_t r = 0; r < JALUR_R_MAX; r++)
         s.reasons[r] = maps.reason(r);

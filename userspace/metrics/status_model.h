@@ -18,6 +18,7 @@ namespace jalur::metrics {
 struct WanConfig {
     std::string name, interface;
     uint32_t tier = 1, weight = 1;
+    std::optional<uint32_t> id; // known to the running agent; unset: matched by interface
 };
 
 struct WanStatus {

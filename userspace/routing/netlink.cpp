@@ -5,6 +5,7 @@
 #include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
@@ -354,6 +355,36 @@ Result<std::vector<Address>> Netlink::addresses(int family)
     auto r = dump(nlh, [&](const nlmsghdr *m) {
         if (auto a = parse_address(m))
             out.push_back(*a);
+    });
+    if (!r)
+        return r.error();
+    return out;
+}
+
+Result<std::vector<Link>> Netlink::links()
+{
+    std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    nlmsghdr *nlh = dump_request(buf.data(), RTM_GETLINK, 0, &ifinfomsg::ifi_family);
+    std::vector<Link> out;
+    auto r = dump(nlh, [&](const nlmsghdr *m) {
+        if (m->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(m) < sizeof(ifinfomsg))
+            return;
+        auto *ifi = static_cast<const ifinfomsg *>(mnl_nlmsg_get_payload(m));
+        AttrTable t;
+        mnl_attr_parse(m, sizeof(ifinfomsg), collect_attr, &t);
+        if (!t.tb[IFLA_IFNAME] || mnl_attr_validate(t.tb[IFLA_IFNAME], MNL_TYPE_STRING) < 0)
+            return;
+        Link l;
+        l.ifindex = ifi->ifi_index;
+        l.name = mnl_attr_get_str(t.tb[IFLA_IFNAME]);
+        l.carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
+        if (t.tb[IFLA_LINKINFO]) {
+            AttrTable info;
+            mnl_attr_parse_nested(t.tb[IFLA_LINKINFO], collect_attr, &info);
+            if (info.tb[IFLA_INFO_KIND] && mnl_attr_validate(info.tb[IFLA_INFO_KIND], MNL_TYPE_STRING) >= 0)
+                l.bridge = std::strcmp(mnl_attr_get_str(info.tb[IFLA_INFO_KIND]), "bridge") == 0;
+        }
+        out.push_back(std::move(l));
     });
     if (!r)
         return r.error();

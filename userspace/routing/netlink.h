@@ -49,6 +49,13 @@ struct Address {
     Prefix addr; // address with the interface's prefix length
 };
 
+struct Link {
+    int ifindex = 0;
+    std::string name;
+    bool carrier = false; // IFF_LOWER_UP
+    bool bridge = false;  // IFLA_INFO_KIND "bridge"
+};
+
 class Netlink {
 public:
     static Result<Netlink> open(unsigned groups = 0); // groups: RTMGRP_* to listen to
@@ -66,6 +73,7 @@ public:
     Result<std::vector<Route>> routes(int family, uint32_t table);
     Result<std::vector<Rule>> rules(int family);
     Result<std::vector<Address>> addresses(int family);
+    Result<std::vector<Link>> links();
 
     // Reads what is waiting on a subscribed socket; calls back per message.
     void drain(const std::function<void(const nlmsghdr *)> &on_message);
@@ -87,6 +95,7 @@ struct LinkState {
     int ifindex = 0;
     bool carrier = false; // IFF_LOWER_UP
 };
+
 
 // Parsers for messages seen on a subscribed socket.
 std::optional<Route> parse_route(const nlmsghdr *nlh);
