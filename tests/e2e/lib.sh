@@ -170,6 +170,25 @@ wan_metric() {
     awk -v series="$1{wan=\"$2\"}" '$1 == series { print $2 }'
 }
 
+# wan_status WAN KEY: a field of the WAN's entry in the agent's /status
+# JSON ("state", "fwmark", "health.state", "health.last_failure"); "absent"
+# when the WAN is not listed
+wan_status() {
+  lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/status |
+    "$LAB_PYTHON" -c '
+import json, sys
+wan, key = sys.argv[1], sys.argv[2]
+for w in json.load(sys.stdin)["wans"]:
+    if w["name"] == wan:
+        for part in key.split("."):
+            w = w[part]
+        print(w)
+        break
+else:
+    print("absent")' "$1" "$2"
+}
+_wan_status_is() { [[ "$(wan_status "$1" "$2")" == "$3" ]]; } # WAN KEY VALUE
+
 # the internet server's connection counts per source address (JSON)
 server_counts() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/stats; }
 server_reset() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/reset >/dev/null; }

@@ -247,11 +247,11 @@ _lab_build_inet() { # NAME
   ip -n "$inet" addr add "$LAB_SERVER6/128" dev lo nodad
 }
 
-_lab_build_isp() { # NAME K
-  local n=$1 k=$2 isp=$1-isp$2 rtr=$1-rtr inet=$1-inet
-  _lab_new_ns "$isp"
-  _lab_forwarding_on "$isp"
-  # router side
+# The router's wanK and the ISP's gw: built once, and again by `impair
+# recreate` (a PPPoE re-dial or a USB modem that re-enumerates: the same
+# name and addresses, a new ifindex).
+_lab_wan_link() { # NAME K
+  local k=$2 isp=$1-isp$2 rtr=$1-rtr
   ip -n "$rtr" link add "wan$k" address "02:00:00:02:0$k:02" type veth \
     peer name gw address "02:00:00:02:0$k:01" netns "$isp"
   _lab_sysctl "$rtr" "net.ipv4.conf.wan$k.rp_filter=2"
@@ -261,6 +261,13 @@ _lab_build_isp() { # NAME K
   ip -n "$isp" addr add "$(lab_wan_gw "$k")/24" dev gw
   ip -n "$isp" addr add "$(lab_wan_gw6 "$k")/64" dev gw nodad
   ip -n "$isp" link set gw up
+}
+
+_lab_build_isp() { # NAME K
+  local n=$1 k=$2 isp=$1-isp$2 rtr=$1-rtr inet=$1-inet
+  _lab_new_ns "$isp"
+  _lab_forwarding_on "$isp"
+  _lab_wan_link "$n" "$k"
   # internet side
   # `name` and `dev`: a bare "up" would parse as the keyword
   ip -n "$isp" link add name up type veth peer name "isp$k" netns "$inet"
@@ -484,11 +491,18 @@ _lab_impair_chain() { # NAME K RULE...
   } | ip netns exec "$isp" nft -f -
 }
 
-_lab_cmd_impair() { # NAME K carrier-down|carrier-up|blackhole|loss PCT|restore
+_lab_cmd_impair() { # NAME K carrier-down|carrier-up|blackhole|loss PCT|restore|delete|recreate
   local n=$1 k=$2 what=${3:-} pct=${4:-}
   _lab_read_shape "$n"
   ((k >= 1 && k <= _LAB_ISPS)) || { echo "lab impair: no ISP $k" >&2; return 2; }
   case $what in
+    delete) # wanK is gone, its peer with it
+      ip -n "$n-rtr" link del "wan$k"
+      ;;
+    recreate) # wanK back: same name and addresses, a new ifindex
+      ip -n "$n-rtr" link show "wan$k" >/dev/null 2>&1 && ip -n "$n-rtr" link del "wan$k"
+      _lab_wan_link "$n" "$k"
+      ;;
     carrier-down)
       ip -n "$n-isp$k" link set gw down
       lab_wait_until 5 _lab_carrier_is "$n" "$k" down || { echo "lab impair: wan$k kept its carrier" >&2; return 1; }
@@ -577,7 +591,7 @@ _lab_child() { "$BASH" "$_LAB_SCRIPT" "$@"; }
 
 # lab_up NAME [--isps N(2..8)] [--clients M(1..8)]: owned by this shell (lab_gc)
 lab_up() { _LAB_OWNER_PID=$$ _lab_child up "$@" >/dev/null; }
-# lab_impair NAME ISP carrier-down|carrier-up|blackhole|loss PCT|restore
+# lab_impair NAME ISP carrier-down|carrier-up|blackhole|loss PCT|restore|delete|recreate
 lab_impair() { _lab_child impair "$@"; }
 # lab_static_routing NAME: tables 100+K, fwmark K<<8/0xff00 rules at 1000+K, suppress at 900
 lab_static_routing() { _lab_child static-routing "$@"; }
