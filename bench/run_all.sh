@@ -20,7 +20,7 @@ build=$src/build
 
 echo "run_all: building (Release) in $build" >&2
 [[ -f $build/CMakeCache.txt ]] || cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$out/build.log" 2>&1
-cmake --build "$build" -j"$(nproc)" --target jalur bpf_cost metrics_scrape >>"$out/build.log" 2>&1 ||
+cmake --build "$build" -j"$(nproc)" --target jalur bpf_cost metrics_scrape transition_cost >>"$out/build.log" 2>&1 ||
   { echo "run_all: build failed, see $out/build.log" >&2; exit 1; }
 
 # machine facts for the doc
@@ -66,6 +66,7 @@ bench() {
 t_start=$(date +%s)
 bench bpf_cost 240 "$build/bench/bpf_cost" 1000000
 bench metrics_scrape 120 "$build/bench/metrics_scrape" 1000000
+bench transition_cost 120 "$build/bench/transition_cost" 40
 bench forwarding 300 bash "$src/bench/forwarding.sh" 3
 bench aggregation 180 bash "$src/bench/aggregation.sh" 20
 bench failover_time 480 bash "$src/bench/failover_time.sh" 20 \
