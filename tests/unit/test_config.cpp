@@ -390,6 +390,8 @@ TEST_CASE("config: lan and wans are required")
 TEST_CASE("config: bad settings")
 {
     CHECK(error("bpffs: jalur\n" + kTwoIsps) == "t.yaml:1:8: bpffs: expected an absolute path, got 'jalur'");
+    CHECK(error("state_dir: var/lib\n" + kTwoIsps) == "t.yaml:1:12: state_dir: expected an absolute path, got 'var/lib'");
+    CHECK(ok("state_dir: /var/lib/jalur-test\n" + kTwoIsps).state_dir == "/var/lib/jalur-test");
     CHECK(error("log_level: loud\n" + kTwoIsps) ==
           "t.yaml:1:12: log_level: expected one of trace|debug|info|warn|error, got 'loud'");
     CHECK(error("fwmark_mask: 0\n" + kTwoIsps) ==

@@ -5,22 +5,11 @@
 
 namespace jalur::config {
 
-void parse_bpffs(Diagnostics &d, const SectionInput &in, Config &cfg)
-{
-    if (!in.value)
-        return;
-    auto s = read_string(d, *in.value);
-    if (!s)
-        return;
-    // Relative to what? The agent runs from anywhere (systemd, a netns).
-    if ((*s)[0] != '/') {
-        d.error(in.value->at, "bpffs: expected an absolute path, got " + describe(in.value->node));
-        return;
-    }
-    cfg.bpffs = *s;
-}
+namespace {
 
-void parse_state_dir(Diagnostics &d, const SectionInput &in, Config &cfg)
+// A directory setting: absolute, since the agent runs from anywhere
+// (systemd, a netns), so a relative path would mean nothing.
+void read_absolute_path(Diagnostics &d, const SectionInput &in, const char *key, std::string &out)
 {
     if (!in.value)
         return;
@@ -28,10 +17,19 @@ void parse_state_dir(Diagnostics &d, const SectionInput &in, Config &cfg)
     if (!s)
         return;
     if (s->empty() || (*s)[0] != '/') {
-        d.error(in.value->at, "state_dir: expected an absolute path, got " + describe(in.value->node));
+        d.error(in.value->at, std::string(key) + ": expected an absolute path, got " + describe(in.value->node));
         return;
     }
-    cfg.state_dir = *s;
+    out = *s;
+}
+
+} // namespace
+
+void parse_bpffs(Diagnostics &d, const SectionInput &in, Config &cfg) { read_absolute_path(d, in, "bpffs", cfg.bpffs); }
+
+void parse_state_dir(Diagnostics &d, const SectionInput &in, Config &cfg)
+{
+    read_absolute_path(d, in, "state_dir", cfg.state_dir);
 }
 
 void parse_log_level(Diagnostics &d, const SectionInput &in, Config &cfg)
