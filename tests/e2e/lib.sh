@@ -172,7 +172,8 @@ wan_metric() {
 
 # wan_status WAN KEY: a field of the WAN's entry in the agent's /status
 # JSON ("state", "fwmark", "health.state", "health.last_failure"); "absent"
-# when the WAN is not listed
+# when the WAN is not listed, "-" when it has no such field (a transition
+# count before the first transition)
 wan_status() {
   lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/status |
     "$LAB_PYTHON" -c '
@@ -181,7 +182,7 @@ wan, key = sys.argv[1], sys.argv[2]
 for w in json.load(sys.stdin)["wans"]:
     if w["name"] == wan:
         for part in key.split("."):
-            w = w[part]
+            w = w.get(part, "-") if isinstance(w, dict) else "-"
         print(w)
         break
 else:

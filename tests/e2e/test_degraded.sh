@@ -22,16 +22,16 @@ state_of() { lab_exec "$LAB" rtr "$JALUR_BIN" status --config "$E2E_TMP/jalur.ya
 assert_in_range "$(isp1_share)" 380 620 "ISP1's share at 4:4"
 
 lab_impair "$LAB" 1 loss 20
-wait_until 15 _logged "WAN isp1 degraded"
+wait_until 15 _wan_status_is isp1 health.state degraded
 assert_eq "$(state_of isp1)" "degraded" "ISP1's state in the data path"
 lab_impair "$LAB" 1 restore # measure the split, not TCP under loss
 share=$(isp1_share)
 note "degraded: ISP1 carries ${share} per mille of new connections (weight 1 of 5 expected: 200)"
 assert_in_range "$share" 100 330 "ISP1's share while degraded"
 
-wait_until 15 _logged "WAN isp1 up again, no longer degraded"
+wait_until 15 _wan_status_is isp1 health.state up
 assert_eq "$(state_of isp1)" "up" "ISP1's state after the loss ended"
 assert_in_range "$(isp1_share)" 380 620 "ISP1's share after recovery"
-if _logged "WAN isp1 down"; then fail "20% loss must degrade ISP1, not take it down"; fi
+assert_eq "$(wan_status isp1 health.transitions.down)" "-" "20% loss must degrade ISP1, never take it down"
 grep -E "WAN isp1" "$E2E_TMP/agent.log" | sed 's/^/    /'
 echo "PASS"

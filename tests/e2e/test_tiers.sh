@@ -18,13 +18,13 @@ wans_used() {
 
 assert_eq "$(wans_used)" "100.64.1.2 100.64.2.2" "the primary tier only"
 lab_impair "$LAB" 1 carrier-down
-wait_until 3 _logged "WAN isp1 down"
+wait_until 3 _wan_status_is isp1 health.state down
 assert_eq "$(wans_used)" "100.64.2.2" "one primary left: still the primary tier"
 lab_impair "$LAB" 2 blackhole
-wait_until 5 _logged "WAN isp2 down"
+wait_until 5 _wan_status_is isp2 health.state down
 assert_eq "$(wans_used)" "100.64.3.2" "the whole primary tier down: the backup"
 lab_impair "$LAB" 2 restore
-wait_until 5 _logged "WAN isp2 up"
+wait_until 5 _wan_status_is isp2 health.state up
 assert_eq "$(wans_used)" "100.64.2.2" "a primary member returned: back to the primary tier"
 # the router's own traffic followed too: main's default route is on a live primary
 assert_eq "$(lab_exec "$LAB" rtr ip route show default | awk '{print $5}')" "wan2" "the router's default route"
