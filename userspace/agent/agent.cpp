@@ -117,6 +117,10 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
 
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
+    auto repair = routing::RepairWatch::start(*a->loop_, [self] { return self->routing_.get(); });
+    if (!repair)
+        return repair.error();
+    a->routing_repair_ = std::move(repair).value();
     a->publish_board(a->cfg_);
     if (auto r = a->start_health(); !r)
         return r.error();

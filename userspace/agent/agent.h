@@ -21,6 +21,7 @@
 #include "metrics/state_board.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
+#include "routing/repair_watch.h"
 
 #include <memory>
 #include <optional>
@@ -83,6 +84,7 @@ private:
     std::optional<routing::Netlink> nl_;
     std::optional<routing::Netlink> nl_events_;
     std::unique_ptr<routing::PolicyRouting> routing_;
+    std::unique_ptr<routing::RepairWatch> routing_repair_; // keeps routing_'s rules and routes in the kernel
     std::unique_ptr<health::Monitor> monitor_;
     health::HandshakeWatch handshakes_;
     struct LinkFacts {

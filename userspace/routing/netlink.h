@@ -49,6 +49,10 @@ struct Address {
     Prefix addr; // address with the interface's prefix length
 };
 
+// For logs and errors: "rule priority 1001 fwmark 256/65280 lookup 101".
+std::string describe(const Route &r);
+std::string describe(const Rule &r);
+
 class Netlink {
 public:
     static Result<Netlink> open(unsigned groups = 0); // groups: RTMGRP_* to listen to
@@ -57,6 +61,9 @@ public:
     ~Netlink();
 
     int fd() const;
+    uint32_t portid() const; // what the kernel names this socket's own writes with
+    // Listens to one more RTNLGRP_* group (those past the RTMGRP_* bits: IPv6 rules).
+    Result<void> join(unsigned group);
 
     Result<void> add_route(const Route &r);
     Result<void> delete_route(const Route &r);
@@ -68,7 +75,8 @@ public:
     Result<std::vector<Address>> addresses(int family);
 
     // Reads what is waiting on a subscribed socket; calls back per message.
-    void drain(const std::function<void(const nlmsghdr *)> &on_message);
+    // True when the kernel dropped events (ENOBUFS): the caller resyncs.
+    bool drain(const std::function<void(const nlmsghdr *)> &on_message);
 
 private:
     explicit Netlink(mnl_socket *sock);
@@ -88,9 +96,14 @@ struct LinkState {
     bool carrier = false; // IFF_LOWER_UP
 };
 
-// Parsers for messages seen on a subscribed socket.
-std::optional<Route> parse_route(const nlmsghdr *nlh);
-std::optional<Address> parse_address(const nlmsghdr *nlh);
-std::optional<LinkState> parse_link(const nlmsghdr *nlh);
+// Parsers for messages seen on a subscribed socket or in a dump
+// (netlink_parse.cpp). Each returns nothing for a message of another type
+// or family; one whose header or attributes cannot be walked (a length that
+// runs past the message, an address of the wrong size, a string without its
+// NUL) also returns nothing and sets *malformed.
+std::optional<Route> parse_route(const nlmsghdr *nlh, bool *malformed = nullptr);
+std::optional<Rule> parse_rule(const nlmsghdr *nlh, bool *malformed = nullptr);
+std::optional<Address> parse_address(const nlmsghdr *nlh, bool *malformed = nullptr);
+std::optional<LinkState> parse_link(const nlmsghdr *nlh, bool *malformed = nullptr);
 
 } // namespace jalur::routing
