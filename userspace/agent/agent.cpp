@@ -2,6 +2,7 @@
 #include "agent/agent.h"
 
 #include "agent/board_sections.h"
+#include "agent/reload_command.h"
 
 #include "common/bridge.h"
 #include "config/parse.h"
@@ -83,6 +84,12 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
             return n.error();
         a->notifier_ = std::move(n).value();
     }
+    // before the host is touched too: a second agent on the same socket stops here
+    auto ctl = ctl::Server::start(*a->loop_, a->cfg_.control);
+    if (!ctl)
+        return ctl.error();
+    a->ctl_ = std::move(ctl).value();
+    a->ctl_->add("reload", [self](const ctl::Request &r, const ctl::Peer &p) { return reload_command(*self, r, p); });
 
     auto nl = routing::Netlink::open();
     if (!nl)
@@ -709,10 +716,7 @@ void Agent::on_signal(int sig)
         loop_->stop();
         return;
     }
-    auto next = config::load_file(cfg_.file);
-    if (next)
-        if (auto r = config::check_interfaces(next.value()); !r)
-            next = r.error();
+    auto next = load_for_reload(cfg_.file, cfg_);
     if (!next) {
         spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
         return;

@@ -10,6 +10,7 @@
 #include "control/translate.h"
 #include "datapath/tables.h"
 #include "config/model.h"
+#include "ctl/server.h"
 #include "datapath/attach.h"
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
@@ -46,6 +47,7 @@ public:
     Result<void> reload(const config::Config &next);
 
     EventLoop &loop() { return *loop_; }
+    const config::Config &config() const { return cfg_; }
     const datapath::Datapath &datapath() const { return *dp_; }
 
 private:
@@ -105,6 +107,7 @@ private:
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     int metrics_heartbeat_ = -1; // timer id
+    std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)
 };
 
 } // namespace jalur::agent
