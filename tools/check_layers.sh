@@ -17,8 +17,9 @@ declare -A allowed=(
   [dhcp]="common config datapath"
   [notify]="common config alerts"
   [metrics]="common config datapath"
-  [agent]="common balancer alerts config control datapath routing health dhcp notify metrics"
-  [cli]="common balancer alerts config control datapath routing health dhcp notify metrics agent"
+  [ctl]="common config"
+  [agent]="common balancer alerts config control datapath routing health dhcp notify metrics ctl"
+  [cli]="common balancer alerts config control datapath routing health dhcp notify metrics ctl agent"
 )
 
 bad=0

@@ -370,7 +370,8 @@ TEST_CASE("config: unknown and repeated top-level keys")
 {
     CHECK(error(kTwoIsps + "helth: {}\n") ==
           "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, state_dir, log_level, fwmark_mask, "
-          "flow_table_size, lan, health, wans, address_lists, policies, rules, default_policy, dhcp_guard, notify, metrics)");
+          "flow_table_size, lan, health, wans, address_lists, policies, rules, default_policy, dhcp_guard, notify, metrics, "
+          "control)");
     CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
     // a key whose value starts on the next line: still the key's own line
     CHECK(error("lan:\n  - br-lan\nwans: [{name: a, interface: wan1}]\nlan: br-x\n") ==
@@ -962,4 +963,37 @@ TEST_CASE("config: notify errors name their place")
           "wan, interface, cause, down_for, state)");
     CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], api_base: ftp://x}\n") ==
           "t.yaml:8:50: notify.telegram.api_base: expected an http:// or https:// URL, got 'ftp://x'");
+}
+
+// ---- control --------------------------------------------------------------
+
+TEST_CASE("config: the control socket is one per pin directory by default")
+{
+    CHECK(ok(kTwoIsps).control.socket == "/run/jalur/_sys_fs_bpf_jalur.sock");
+    CHECK(ok("bpffs: /run/lab/a/bpffs/jalur\n" + kTwoIsps).control.socket == "/run/jalur/_run_lab_a_bpffs_jalur.sock");
+    CHECK(ok("bpffs: /run/lab/b/bpffs/jalur\n" + kTwoIsps).control.socket != ok(kTwoIsps).control.socket);
+    CHECK(ok(kTwoIsps).control.group.empty());
+    CHECK(ok(kTwoIsps).control.gid == 0);
+    // a deep pin directory: still unique, still a path a socket can have
+    std::string deep = "/sys/fs/bpf/" + std::string(120, 'x');
+    auto a = control_socket_for(deep), b = control_socket_for(deep + "y");
+    CHECK(a != b);
+    CHECK(a.size() <= 107);
+    CHECK(a.rfind("/run/jalur/", 0) == 0);
+}
+
+TEST_CASE("config: the control socket and its group")
+{
+    auto c = ok(kTwoIsps + "control: {socket: /run/site/ctl.sock, group: root}\n").control;
+    CHECK(c.socket == "/run/site/ctl.sock");
+    CHECK(c.group == "root");
+    CHECK(c.gid == 0);
+    CHECK(error(kTwoIsps + "control: {socket: ctl.sock}\n") ==
+          "t.yaml:7:19: control.socket: expected an absolute path, got 'ctl.sock'");
+    CHECK(error(kTwoIsps + "control: {socket: /" + std::string(110, 's') + "}\n") ==
+          "t.yaml:7:19: control.socket: a UNIX socket path has at most 107 bytes, this one 111");
+    CHECK(error(kTwoIsps + "control: {group: no-such-group-jalur}\n") ==
+          "t.yaml:7:18: control.group: no group 'no-such-group-jalur' on this host");
+    CHECK(error(kTwoIsps + "control: {sock: /x}\n") ==
+          "t.yaml:7:11: unknown key 'sock' in control (expected one of: socket, group)");
 }

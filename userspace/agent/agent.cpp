@@ -3,8 +3,8 @@
 // effectors (see agent.h).
 #include "agent/agent.h"
 
+#include "agent/reload_command.h"
 #include "config/interfaces.h"
-#include "config/parse.h"
 
 #include <linux/rtnetlink.h>
 #include <spdlog/spdlog.h>
@@ -39,6 +39,12 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
             return n.error();
         a->notifier_ = std::move(n).value();
     }
+    // before the host is touched too: a second agent on the same socket stops here
+    auto ctl = ctl::Server::start(*a->loop_, c.control);
+    if (!ctl)
+        return ctl.error();
+    a->ctl_ = std::move(ctl).value();
+    a->ctl_->add("reload", [self](const ctl::Request &r, const ctl::Peer &p) { return reload_command(*self, r, p); });
 
     auto nl = routing::Netlink::open();
     if (!nl)
@@ -79,6 +85,10 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
 
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
+    auto repair = routing::RepairWatch::start(*a->loop_, [self] { return self->routing_.get(); });
+    if (!repair)
+        return repair.error();
+    a->routing_repair_ = std::move(repair).value();
     a->publish_board();
     if (auto r = a->start_health(); !r)
         return r.error();
@@ -144,8 +154,6 @@ Result<void> Agent::load_datapath(const config::Config &cfg)
 Result<void> Agent::reload(config::Config next)
 {
     const config::Config before = core_.config();
-    if (next.bpffs != before.bpffs || next.flow_table_size != before.flow_table_size)
-        return errorf("bpffs and flow_table_size take effect only on restart", ErrorKind::Invalid);
     for (const auto &w : config::absent_wan_interfaces(next))
         spdlog::warn("{}", w);
     if (auto r = core_.configure(std::move(next)); !r)
@@ -209,17 +217,6 @@ Result<void> Agent::reload(config::Config next)
     return {};
 }
 
-Result<void> Agent::reload_file(const std::string &file)
-{
-    auto next = config::load_file(file.empty() ? core_.config().file : file);
-    if (next)
-        if (auto r = config::check_interfaces(next.value()); !r)
-            next = r.error();
-    if (!next)
-        return next.error();
-    return reload(std::move(next).value());
-}
-
 void Agent::on_signal(int sig)
 {
     if (sig != SIGHUP) {
@@ -227,8 +224,13 @@ void Agent::on_signal(int sig)
         loop_->stop();
         return;
     }
-    if (auto r = reload_file(); !r)
-        spdlog::error("reload rejected, the running config stays:\n{}", r.error().message);
+    auto next = load_for_reload(core_.config().file, core_.config());
+    if (!next) {
+        spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
+        return;
+    }
+    if (auto r = reload(std::move(next).value()); !r)
+        spdlog::error("reload failed: {}", r.error().message);
 }
 
 Result<void> Agent::run() { return loop_->run(); }
@@ -244,6 +246,8 @@ Agent::~Agent()
     }
     notifier_.reset();
     exporter_.reset(); // its threads read the pins: stop them before anything goes
+    ctl_.reset();
+    routing_repair_.reset(); // no repair of what the stop removes
     monitor_.reset();
     if (opts_.keep_datapath) {
         if (rogue_)

@@ -12,6 +12,7 @@
 #include "common/event_loop.h"
 #include "config/model.h"
 #include "control/core.h"
+#include "ctl/server.h"
 #include "datapath/attachment_set.h"
 #include "datapath/bpffs.h"
 #include "datapath/datapath.h"
@@ -24,6 +25,7 @@
 #include "notify/notifier.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
+#include "routing/repair_watch.h"
 
 #include <map>
 #include <memory>
@@ -44,11 +46,9 @@ public:
 
     // Runs the event loop until SIGTERM or SIGINT.
     Result<void> run();
-    // Applies a new config as a diff; on error the running config stays.
+    // Applies a new config (checked by load_for_reload, reload_command.h)
+    // as a diff; on error the running config stays.
     Result<void> reload(config::Config next);
-    // Reads `file` (the running config's file when empty), checks it and
-    // reloads it; from then on it is the agent's config file.
-    Result<void> reload_file(const std::string &file = "");
 
     EventLoop &loop() { return *loop_; }
     const datapath::Datapath &datapath() const { return *dp_; }
@@ -95,6 +95,7 @@ private:
     std::optional<routing::Netlink> nl_;
     std::optional<routing::Netlink> nl_events_;
     std::unique_ptr<routing::PolicyRouting> routing_;
+    std::unique_ptr<routing::RepairWatch> routing_repair_; // keeps routing_'s rules and routes in the kernel
     std::optional<control::RoutingState> routed_; // what routing_ was last given
     std::unique_ptr<health::Monitor> monitor_;
     health::HandshakeWatch handshakes_;
@@ -115,6 +116,7 @@ private:
     int heartbeat_ = -1;                          // timer id
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
+    std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)
 };
 
 } // namespace jalur::agent

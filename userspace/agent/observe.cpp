@@ -160,8 +160,8 @@ void Agent::on_netlink_event()
         tell_monitor_links();
         if (auto r = refresh_local_nets(); !r)
             spdlog::warn("local destinations: {}", r.error().message);
-        // a route the kernel dropped with an address is put back
-        if (auto r = reconcile(true); !r)
+        // (a route the kernel dropped with an address: routing's repair watch)
+        if (auto r = reconcile(); !r)
             spdlog::warn("{}", r.error().message);
     });
 }

@@ -1,33 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "agent/pid_file.h"
 #include "cli/commands.h"
 #include "cli/load_config.h"
+#include "ctl/client.h"
 
-#include <signal.h>
-
+#include <filesystem>
 #include <iostream>
 
 namespace jalur::cli {
 
 void add_reload(CLI::App &app)
 {
-    auto *cmd = app.add_subcommand("reload", "Validate the config, then have the running agent apply it as a diff "
-                                             "(as SIGHUP does); an invalid config is refused here and the running "
-                                             "one stays");
+    auto *cmd = app.add_subcommand("reload", "Have the running agent load, check and apply a config as a diff, "
+                                             "through its control socket; prints what it applied, or why it "
+                                             "refused (exit 1) while the running config stays");
     static std::string config_path = "/etc/jalur/jalur.yaml";
-    cmd->add_option("-c,--config", config_path, "Config file of the running agent")->capture_default_str();
-    cmd->callback([] {
-        auto cfg = load_config_or_exit(config_path, true, "not reloaded; the running config stays");
-        auto pid = agent::running_agent(cfg.bpffs);
-        if (!pid) {
-            std::cerr << pid.error().message << "\n";
+    static std::string socket;
+    auto *config_opt = cmd->add_option("-c,--config", config_path,
+                                       "Config to apply; from then on the agent's config file. Without it the "
+                                       "agent re-reads its own file (this file still names the control socket)")
+                           ->capture_default_str();
+    cmd->add_option("--socket", socket, "The agent's control socket (default: control.socket of the config, or "
+                                        "the one derived from its bpffs)");
+    cmd->callback([config_opt] {
+        bool given = config_opt->count() > 0;
+        std::string path = socket;
+        if (path.empty()) {
+            // the config names the socket; refused here already when invalid
+            if (!given && !std::filesystem::exists(config_path))
+                path = config::control_socket_for(config::Config{}.bpffs);
+            else
+                path = load_config_or_exit(config_path, true, "not reloaded; the running config stays")
+                           .control.socket;
+        }
+        ctl::Request req{"reload", {}};
+        if (given) // the agent runs elsewhere (systemd, a namespace): an absolute path
+            req.args["config"] = std::filesystem::absolute(config_path).lexically_normal().string();
+        auto reply = ctl::call(path, req);
+        if (!reply) {
+            std::cerr << "jalur reload: " << reply.error().message << "\n";
             throw CLI::RuntimeError(1);
         }
-        if (kill(pid.value(), SIGHUP) != 0) {
-            std::cerr << "cannot signal the agent (pid " << pid.value() << ")\n";
+        if (!reply->ok) {
+            std::cerr << "jalur reload: refused by the agent: " << reply->text << "\n";
             throw CLI::RuntimeError(1);
         }
-        std::cout << "reload sent to the agent (pid " << pid.value() << "); its log says what was applied\n";
+        std::cout << reply->text << "\n";
     });
 }
 

@@ -208,6 +208,18 @@ struct Metrics {
     Location where;
 };
 
+// The control socket (issue 17): how the CLI reaches the agent (reload).
+struct Control {
+    std::string socket; // set by the parser: given, or control_socket_for(bpffs)
+    std::string group;  // its members may connect besides root; empty: root only
+    uint32_t gid = 0;   // the group's, 0 (root) without one
+    Location where;
+};
+
+// The default socket of an agent pinning in `bpffs`: one per pin directory,
+// so agents in several namespaces (the lab) never share one.
+std::string control_socket_for(const std::string &bpffs);
+
 struct Config {
     std::string file;
     std::string bpffs = "/sys/fs/bpf/jalur";
@@ -226,6 +238,7 @@ struct Config {
     DhcpGuard dhcp_guard;
     std::optional<Notify> notify; // absent: no alerts
     Metrics metrics;
+    Control control;
 
     const Wan *wan(const std::string &name) const;
     const Policy *policy(const std::string &name) const;

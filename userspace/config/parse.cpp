@@ -40,6 +40,7 @@ constexpr Section kSections[] = {
     {"dhcp_guard", parse_dhcp_guard},
     {"notify", parse_notify},
     {"metrics", parse_metrics},
+    {"control", parse_control},
 };
 
 std::string syntax_error(const std::string &file, const std::string &text, const YAML::Exception &e)

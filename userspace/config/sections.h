@@ -48,5 +48,7 @@ void parse_dhcp_guard(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_notify(Diagnostics &d, const SectionInput &in, Config &cfg);
 // section_metrics.cpp: needs nothing
 void parse_metrics(Diagnostics &d, const SectionInput &in, Config &cfg);
+// section_control.cpp: needs bpffs (the default socket is derived from it)
+void parse_control(Diagnostics &d, const SectionInput &in, Config &cfg);
 
 } // namespace jalur::config

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <vector>
@@ -23,46 +24,9 @@ int af_of(int family)
     return family == 6 ? AF_INET6 : AF_INET;
 }
 
-int family_of(int af)
-{
-    return af == AF_INET6 ? 6 : 4;
-}
-
 size_t addr_len(int family)
 {
     return family == 6 ? 16 : 4;
-}
-
-Prefix prefix_from(int family, const void *data, unsigned len)
-{
-    Prefix p;
-    p.family = family;
-    std::memcpy(p.addr.data(), data, addr_len(family));
-    p.len = len;
-    return p;
-}
-
-std::string describe(const Route &r)
-{
-    std::string s = "route " + r.dst.str() + " table " + std::to_string(r.table);
-    if (r.gateway)
-        s += " via " + r.gateway->str().substr(0, r.gateway->str().find('/'));
-    if (r.ifindex)
-        s += " dev #" + std::to_string(r.ifindex);
-    return s;
-}
-
-std::string describe(const Rule &r)
-{
-    std::string s = "rule priority " + std::to_string(r.priority);
-    if (r.fwmask)
-        s += " fwmark " + std::to_string(r.fwmark) + "/" + std::to_string(r.fwmask);
-    if (r.src)
-        s += " from " + r.src->str();
-    s += " lookup " + std::to_string(r.table);
-    if (r.suppress_prefixlen >= 0)
-        s += " suppress_prefixlength " + std::to_string(r.suppress_prefixlen);
-    return s;
 }
 
 nlmsghdr *route_message(char *buf, uint16_t type, uint16_t flags, const Route &r)
@@ -128,20 +92,37 @@ nlmsghdr *dump_request(char *buf, uint16_t type, int family, uint8_t Header::*fa
     return nlh;
 }
 
-struct AttrTable {
-    const nlattr *tb[64] = {};
-};
+} // namespace
 
-int collect_attr(const nlattr *attr, void *data)
+std::string describe(const Route &r)
 {
-    auto *t = static_cast<AttrTable *>(data);
-    uint16_t type = mnl_attr_get_type(attr);
-    if (type < 64)
-        t->tb[type] = attr;
-    return MNL_CB_OK;
+    std::string s = "route " + r.dst.str() + " table " + std::to_string(r.table);
+    if (r.gateway)
+        s += " via " + r.gateway->str().substr(0, r.gateway->str().find('/'));
+    if (r.ifindex)
+        s += " dev #" + std::to_string(r.ifindex);
+    return s;
 }
 
-} // namespace
+std::string describe(const Rule &r)
+{
+    auto hex = [](uint32_t v) {
+        char b[16];
+        std::snprintf(b, sizeof(b), "0x%x", v);
+        return std::string(b);
+    };
+    std::string s = std::string(r.family == 6 ? "IPv6" : "IPv4") + " rule priority " + std::to_string(r.priority);
+    if (r.fwmask)
+        s += " fwmark " + hex(r.fwmark) + "/" + hex(r.fwmask);
+    if (r.src)
+        s += " from " + r.src->str();
+    if (!r.iifname.empty())
+        s += " iif " + r.iifname;
+    s += r.action == FR_ACT_TO_TBL ? " lookup " + std::to_string(r.table) : " action " + std::to_string(r.action);
+    if (r.suppress_prefixlen >= 0)
+        s += " suppress_prefixlength " + std::to_string(r.suppress_prefixlen);
+    return s;
+}
 
 void Netlink::Closer::operator()(mnl_socket *s) const
 {
@@ -171,6 +152,18 @@ Result<Netlink> Netlink::open(unsigned groups)
 int Netlink::fd() const
 {
     return mnl_socket_get_fd(sock_.get());
+}
+
+uint32_t Netlink::portid() const
+{
+    return mnl_socket_get_portid(sock_.get());
+}
+
+Result<void> Netlink::join(unsigned group)
+{
+    if (mnl_socket_setsockopt(sock_.get(), NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+        return sys_error("cannot join netlink group " + std::to_string(group), errno);
+    return {};
 }
 
 Result<void> Netlink::request(nlmsghdr *nlh, const std::string &what, bool tolerate_exists, bool tolerate_missing)
@@ -245,61 +238,6 @@ Result<void> Netlink::delete_rule(const Rule &r)
     return request(rule_message(buf.data(), RTM_DELRULE, 0, r), "delete " + describe(r), false, true);
 }
 
-std::optional<Route> parse_route(const nlmsghdr *nlh)
-{
-    if (nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE)
-        return std::nullopt;
-    auto *rtm = static_cast<const rtmsg *>(mnl_nlmsg_get_payload(nlh));
-    if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
-        return std::nullopt;
-    AttrTable t;
-    mnl_attr_parse(nlh, sizeof(*rtm), collect_attr, &t);
-    Route r;
-    r.family = family_of(rtm->rtm_family);
-    r.table = t.tb[RTA_TABLE] ? mnl_attr_get_u32(t.tb[RTA_TABLE]) : rtm->rtm_table;
-    r.type = rtm->rtm_type;
-    r.scope = rtm->rtm_scope;
-    r.protocol = rtm->rtm_protocol;
-    r.dst.family = r.family;
-    r.dst.len = rtm->rtm_dst_len;
-    if (t.tb[RTA_DST])
-        r.dst = prefix_from(r.family, mnl_attr_get_payload(t.tb[RTA_DST]), rtm->rtm_dst_len);
-    if (t.tb[RTA_GATEWAY])
-        r.gateway = prefix_from(r.family, mnl_attr_get_payload(t.tb[RTA_GATEWAY]), r.family == 6 ? 128 : 32);
-    if (t.tb[RTA_OIF])
-        r.ifindex = static_cast<int>(mnl_attr_get_u32(t.tb[RTA_OIF]));
-    if (t.tb[RTA_PRIORITY])
-        r.metric = mnl_attr_get_u32(t.tb[RTA_PRIORITY]);
-    return r;
-}
-
-std::optional<Address> parse_address(const nlmsghdr *nlh)
-{
-    if (nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR)
-        return std::nullopt;
-    auto *ifa = static_cast<const ifaddrmsg *>(mnl_nlmsg_get_payload(nlh));
-    if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-        return std::nullopt;
-    AttrTable t;
-    mnl_attr_parse(nlh, sizeof(*ifa), collect_attr, &t);
-    const nlattr *a = t.tb[IFA_LOCAL] ? t.tb[IFA_LOCAL] : t.tb[IFA_ADDRESS];
-    if (!a)
-        return std::nullopt;
-    Address out;
-    out.family = family_of(ifa->ifa_family);
-    out.ifindex = static_cast<int>(ifa->ifa_index);
-    out.addr = prefix_from(out.family, mnl_attr_get_payload(a), ifa->ifa_prefixlen);
-    return out;
-}
-
-std::optional<LinkState> parse_link(const nlmsghdr *nlh)
-{
-    if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
-        return std::nullopt;
-    auto *ifi = static_cast<const ifinfomsg *>(mnl_nlmsg_get_payload(nlh));
-    return LinkState{ifi->ifi_index, nlh->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_LOWER_UP) != 0};
-}
-
 Result<std::vector<Route>> Netlink::routes(int family, uint32_t table)
 {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
@@ -320,27 +258,8 @@ Result<std::vector<Rule>> Netlink::rules(int family)
     nlmsghdr *nlh = dump_request(buf.data(), RTM_GETRULE, family, &fib_rule_hdr::family);
     std::vector<Rule> out;
     auto r = dump(nlh, [&](const nlmsghdr *m) {
-        auto *h = static_cast<const fib_rule_hdr *>(mnl_nlmsg_get_payload(m));
-        AttrTable t;
-        mnl_attr_parse(m, sizeof(*h), collect_attr, &t);
-        Rule rule;
-        rule.family = family;
-        rule.table = t.tb[FRA_TABLE] ? mnl_attr_get_u32(t.tb[FRA_TABLE]) : h->table;
-        rule.priority = t.tb[FRA_PRIORITY] ? mnl_attr_get_u32(t.tb[FRA_PRIORITY]) : 0;
-        if (t.tb[FRA_FWMARK])
-            rule.fwmark = mnl_attr_get_u32(t.tb[FRA_FWMARK]);
-        if (t.tb[FRA_FWMASK])
-            rule.fwmask = mnl_attr_get_u32(t.tb[FRA_FWMASK]);
-        if (t.tb[FRA_IIFNAME])
-            rule.iifname = mnl_attr_get_str(t.tb[FRA_IIFNAME]);
-        rule.action = h->action;
-        if (t.tb[FRA_SRC])
-            rule.src = prefix_from(family, mnl_attr_get_payload(t.tb[FRA_SRC]), h->src_len);
-        if (t.tb[FRA_SUPPRESS_PREFIXLEN]) {
-            auto v = static_cast<int>(mnl_attr_get_u32(t.tb[FRA_SUPPRESS_PREFIXLEN]));
-            rule.suppress_prefixlen = v == -1 ? -1 : v;
-        }
-        out.push_back(rule);
+        if (auto rule = parse_rule(m))
+            out.push_back(*rule);
     });
     if (!r)
         return r.error();
@@ -361,43 +280,32 @@ Result<std::vector<Address>> Netlink::addresses(int family)
     return out;
 }
 
-Result<std::vector<Link>> Netlink::links()
+Result<std::vector<LinkState>> Netlink::links()
 {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
     nlmsghdr *nlh = dump_request(buf.data(), RTM_GETLINK, 0, &ifinfomsg::ifi_family);
-    std::vector<Link> out;
+    std::vector<LinkState> out;
     auto r = dump(nlh, [&](const nlmsghdr *m) {
-        if (m->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(m) < sizeof(ifinfomsg))
-            return;
-        auto *ifi = static_cast<const ifinfomsg *>(mnl_nlmsg_get_payload(m));
-        AttrTable t;
-        mnl_attr_parse(m, sizeof(ifinfomsg), collect_attr, &t);
-        if (!t.tb[IFLA_IFNAME] || mnl_attr_validate(t.tb[IFLA_IFNAME], MNL_TYPE_STRING) < 0)
-            return;
-        Link l;
-        l.ifindex = ifi->ifi_index;
-        l.name = mnl_attr_get_str(t.tb[IFLA_IFNAME]);
-        l.carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
-        if (t.tb[IFLA_LINKINFO]) {
-            AttrTable info;
-            mnl_attr_parse_nested(t.tb[IFLA_LINKINFO], collect_attr, &info);
-            if (info.tb[IFLA_INFO_KIND] && mnl_attr_validate(info.tb[IFLA_INFO_KIND], MNL_TYPE_STRING) >= 0)
-                l.bridge = std::strcmp(mnl_attr_get_str(info.tb[IFLA_INFO_KIND]), "bridge") == 0;
-        }
-        out.push_back(std::move(l));
+        if (auto l = parse_link(m); l && !l->name.empty())
+            out.push_back(std::move(*l));
     });
     if (!r)
         return r.error();
     return out;
 }
 
-void Netlink::drain(const std::function<void(const nlmsghdr *)> &on_message)
+bool Netlink::drain(const std::function<void(const nlmsghdr *)> &on_message)
 {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    bool overflowed = false;
     for (;;) {
         ssize_t n = recv(fd(), buf.data(), buf.size(), MSG_DONTWAIT);
+        if (n < 0 && errno == ENOBUFS) { // the kernel dropped events: keep reading what is left
+            overflowed = true;
+            continue;
+        }
         if (n <= 0)
-            return;
+            return overflowed;
         auto *nlh = reinterpret_cast<const nlmsghdr *>(buf.data());
         int len = static_cast<int>(n);
         while (mnl_nlmsg_ok(nlh, len)) {

@@ -49,10 +49,15 @@ struct Address {
     Prefix addr; // address with the interface's prefix length
 };
 
-struct Link {
+
+// For logs and errors: "rule priority 1001 fwmark 256/65280 lookup 101".
+std::string describe(const Route &r);
+std::string describe(const Rule &r);
+
+struct LinkState {
     int ifindex = 0;
-    std::string name;
     bool carrier = false; // IFF_LOWER_UP
+    std::string name;     // IFLA_IFNAME
     bool bridge = false;  // IFLA_INFO_KIND "bridge"
 };
 
@@ -64,6 +69,9 @@ public:
     ~Netlink();
 
     int fd() const;
+    uint32_t portid() const; // what the kernel names this socket's own writes with
+    // Listens to one more RTNLGRP_* group (those past the RTMGRP_* bits: IPv6 rules).
+    Result<void> join(unsigned group);
 
     Result<void> add_route(const Route &r);
     Result<void> delete_route(const Route &r);
@@ -73,10 +81,11 @@ public:
     Result<std::vector<Route>> routes(int family, uint32_t table);
     Result<std::vector<Rule>> rules(int family);
     Result<std::vector<Address>> addresses(int family);
-    Result<std::vector<Link>> links();
+    Result<std::vector<LinkState>> links();
 
     // Reads what is waiting on a subscribed socket; calls back per message.
-    void drain(const std::function<void(const nlmsghdr *)> &on_message);
+    // True when the kernel dropped events (ENOBUFS): the caller resyncs.
+    bool drain(const std::function<void(const nlmsghdr *)> &on_message);
 
 private:
     explicit Netlink(mnl_socket *sock);
@@ -91,15 +100,15 @@ private:
     uint32_t seq_ = 1;
 };
 
-struct LinkState {
-    int ifindex = 0;
-    bool carrier = false; // IFF_LOWER_UP
-};
 
-
-// Parsers for messages seen on a subscribed socket.
-std::optional<Route> parse_route(const nlmsghdr *nlh);
-std::optional<Address> parse_address(const nlmsghdr *nlh);
-std::optional<LinkState> parse_link(const nlmsghdr *nlh);
+// Parsers for messages seen on a subscribed socket or in a dump
+// (netlink_parse.cpp). Each returns nothing for a message of another type
+// or family; one whose header or attributes cannot be walked (a length that
+// runs past the message, an address of the wrong size, a string without its
+// NUL) also returns nothing and sets *malformed.
+std::optional<Route> parse_route(const nlmsghdr *nlh, bool *malformed = nullptr);
+std::optional<Rule> parse_rule(const nlmsghdr *nlh, bool *malformed = nullptr);
+std::optional<Address> parse_address(const nlmsghdr *nlh, bool *malformed = nullptr);
+std::optional<LinkState> parse_link(const nlmsghdr *nlh, bool *malformed = nullptr);
 
 } // namespace jalur::routing

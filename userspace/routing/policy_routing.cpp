@@ -12,12 +12,6 @@ namespace jalur::routing {
 
 namespace {
 
-bool same_route(const Route &a, const Route &b)
-{
-    return a.family == b.family && a.table == b.table && a.dst == b.dst && a.gateway == b.gateway &&
-           a.ifindex == b.ifindex && a.metric == b.metric;
-}
-
 template <typename T, typename Eq>
 bool contains(const std::vector<T> &v, const T &x, Eq eq)
 {
@@ -82,6 +76,9 @@ Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans, const std
             }
         }
     }
+
+    want_rules_ = want_rules;
+    want_routes_ = want_routes;
 
     // add first, then remove the stale: traffic never meets a missing route
     // only what changed is written: every write is a netlink event that the
@@ -149,8 +146,70 @@ void PolicyRouting::remove_all()
     for (const auto &r : routes_)
         if (auto res = nl_.delete_route(r); !res)
             spdlog::warn("{}", res.error().message);
+    forget();
+}
+
+void PolicyRouting::forget()
+{
     rules_.clear();
     routes_.clear();
+    want_rules_.clear();
+    want_routes_.clear();
+}
+
+bool PolicyRouting::wants_table(uint32_t table) const
+{
+    return std::any_of(want_routes_.begin(), want_routes_.end(), [&](const Route &r) { return r.table == table; });
+}
+
+Result<Drift> PolicyRouting::drift()
+{
+    std::vector<Rule> have_rules;
+    std::vector<Route> have_routes;
+    for (int family : {4, 6}) {
+        if (std::any_of(want_rules_.begin(), want_rules_.end(), [&](const Rule &r) { return r.family == family; })) {
+            auto got = nl_.rules(family);
+            if (!got)
+                return got.error();
+            have_rules.insert(have_rules.end(), got->begin(), got->end());
+        }
+        std::vector<uint32_t> tables;
+        for (const auto &r : want_routes_)
+            if (r.family == family && std::find(tables.begin(), tables.end(), r.table) == tables.end())
+                tables.push_back(r.table);
+        for (uint32_t table : tables) {
+            auto got = nl_.routes(family, table);
+            if (!got)
+                return got.error();
+            have_routes.insert(have_routes.end(), got->begin(), got->end());
+        }
+    }
+    return find_drift(want_rules_, have_rules, want_routes_, have_routes);
+}
+
+PolicyRouting::Repaired PolicyRouting::repair(const Drift &d)
+{
+    Repaired out;
+    // routes before rules, as apply() does: a rule never points at an empty table
+    for (const auto &r : d.routes) {
+        if (auto res = nl_.add_route(r); !res) {
+            out.failed.emplace_back(describe(r), res.error());
+            continue;
+        }
+        out.restored.push_back(describe(r));
+        if (!contains(routes_, r, same_route))
+            routes_.push_back(r);
+    }
+    for (const auto &r : d.rules) {
+        if (auto res = nl_.add_rule(r); !res) {
+            out.failed.emplace_back(describe(r), res.error());
+            continue;
+        }
+        out.restored.push_back(describe(r));
+        if (!contains(rules_, r, std::equal_to<Rule>()))
+            rules_.push_back(r);
+    }
+    return out;
 }
 
 } // namespace jalur::routing

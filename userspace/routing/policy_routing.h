@@ -9,9 +9,12 @@
 //              failover, and loose reverse-path filtering accepts replies on
 //              every WAN (with no default route in main, it drops them)
 //
-// Remembers what it added and removes exactly that.
+// Remembers what it added and removes exactly that. Keeps what the last
+// apply() wanted, so that drift (a rule or route someone else removed) can
+// be found and repaired (repair_watch.h decides when).
 #pragma once
 
+#include "routing/drift.h"
 #include "routing/netlink.h"
 
 #include <optional>
@@ -51,16 +54,36 @@ public:
     // Removes everything it added.
     void remove_all();
     // Leaves everything in place (the data path stays for an upgrade).
-    void release() { rules_.clear(); routes_.clear(); }
+    void release() { forget(); }
+
+    // What the kernel lacks of what the last apply() wanted (a dump of the
+    // rules and of the wanted tables).
+    Result<Drift> drift();
+    // Adds what is missing. What cannot be added (a route whose gateway is
+    // unreachable while its WAN has no address) comes back with why.
+    struct Repaired {
+        std::vector<std::string> restored;                    // described
+        std::vector<std::pair<std::string, Error>> failed;    // described, why
+    };
+    Repaired repair(const Drift &d);
+    // Whether a change in this table may be drift (an event filter).
+    bool wants_table(uint32_t table) const;
+    bool wants_rules() const { return !want_rules_.empty(); }
+    // The netlink port of its own writes: their events are not drift.
+    uint32_t portid() const { return nl_.portid(); }
 
     const std::vector<Rule> &rules() const { return rules_; }
     const std::vector<Route> &routes() const { return routes_; }
 
 private:
+    void forget();
+
     Netlink &nl_;
     uint32_t mask_;
-    std::vector<Rule> rules_;
-    std::vector<Route> routes_;
+    std::vector<Rule> rules_;   // what it added
+    std::vector<Route> routes_; // what it added
+    std::vector<Rule> want_rules_;
+    std::vector<Route> want_routes_;
 };
 
 } // namespace jalur::routing
