@@ -2,6 +2,7 @@
 #include "agent/agent.h"
 
 #include "agent/board_sections.h"
+#include "agent/pin_log.h"
 
 #include "common/bridge.h"
 #include "config/parse.h"
@@ -14,7 +15,6 @@
 #include <algorithm>
 #include <csignal>
 #include <cstring>
-#include <filesystem>
 
 namespace jalur::agent {
 using control::IdMap;
@@ -76,6 +76,11 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     Agent *self = a.get();
     if (auto r = a->loop_->on_signals({SIGTERM, SIGINT, SIGHUP}, [self](int sig) { self->on_signal(sig); }); !r)
         return r.error();
+    // one agent per pin directory, before anything is touched or sent
+    auto instance = Instance::claim(a->cfg_.bpffs);
+    if (!instance)
+        return instance.error();
+    a->instance_.emplace(std::move(instance).value());
     // before the host is touched: a token that cannot be read stops the start
     if (a->cfg_.notify) {
         auto n = notify::Notifier::start(*a->cfg_.notify);
@@ -110,11 +115,6 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (auto r = a->attach(a->cfg_); !r)
         return r.error();
 
-    auto pid = PidFile::create(a->cfg_.bpffs);
-    if (!pid)
-        return pid.error();
-    a->pid_file_.emplace(std::move(pid).value());
-
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
     a->publish_board(a->cfg_);
@@ -143,30 +143,14 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
 
 Result<void> Agent::load_datapath()
 {
-    auto pins = datapath::PinDir::prepare(cfg_.bpffs);
-    if (!pins)
-        return pins.error();
-    pins_.emplace(std::move(pins).value());
-
     datapath::LoadOptions opts;
     opts.pin_dir = cfg_.bpffs;
     opts.sizes.flows = cfg_.flow_table_size;
-    bool adopting = std::filesystem::exists(cfg_.bpffs + "/flows");
-    auto dp = datapath::Datapath::load(opts);
-    if (!dp && adopting) {
-        // A pin of another layout (an upgrade changed a struct): never reuse
-        // it with the wrong shape. Start clean, and say what that costs.
-        spdlog::warn("{}; removing the old pins and starting with an empty flow table", dp.error().message);
-        for (const auto &e : std::filesystem::directory_iterator(cfg_.bpffs))
-            std::filesystem::remove(e.path());
-        adopting = false;
-        dp = datapath::Datapath::load(opts);
-    }
+    auto dp = datapath::Datapath::load(opts); // a failure leaves every pin as it was
     if (!dp)
         return dp.error();
     dp_.emplace(std::move(dp).value());
-    if (adopting)
-        spdlog::info("adopted the pinned data path in {}: existing flows keep their WAN", cfg_.bpffs);
+    log_pins(dp_->pins(), cfg_.bpffs);
     return {};
 }
 
@@ -358,13 +342,15 @@ Result<void> Agent::attach(const config::Config &cfg)
             spdlog::info("LAN {}: XDP attached ({} mode)", lan.interface, x->native() ? "native" : "generic");
             xdp.push_back(std::move(x).value());
         }
-        auto t = datapath::TcAttachment::attach(lan.interface, dp_->tc_lan_fd(), datapath::TcDirection::Ingress);
+        auto t = datapath::TcAttachment::attach(lan.interface, dp_->tc_lan_fd(), datapath::TcDirection::Ingress,
+                                                dp_->ledger());
         if (!t)
             return t.error();
         tc.push_back(std::move(t).value());
     }
     for (const auto &w : cfg.wans) {
-        auto t = datapath::TcAttachment::attach(w.interface, dp_->tc_wan_fd(), datapath::TcDirection::Ingress);
+        auto t = datapath::TcAttachment::attach(w.interface, dp_->tc_wan_fd(), datapath::TcDirection::Ingress,
+                                                dp_->ledger());
         if (!t)
             return t.error();
         tc.push_back(std::move(t).value());
@@ -739,8 +725,8 @@ Agent::~Agent()
             t.release();
         if (routing_)
             routing_->release();
-        if (pins_)
-            pins_->release();
+        if (instance_)
+            instance_->keep();
         spdlog::info("stopped; the data path keeps running from {}", cfg_.bpffs);
         return;
     }
@@ -752,7 +738,7 @@ Agent::~Agent()
     if (dp_)
         dp_->unpin();
     dp_.reset();
-    pins_.reset();
+    instance_.reset();
     spdlog::info("stopped; the host is as it was before start");
 }
 

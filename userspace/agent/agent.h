@@ -6,7 +6,7 @@
 #pragma once
 
 #include "common/event_loop.h"
-#include "agent/pid_file.h"
+#include "agent/instance.h"
 #include "control/translate.h"
 #include "datapath/tables.h"
 #include "config/model.h"
@@ -75,8 +75,7 @@ private:
     config::Config cfg_;
     RunOptions opts_;
     std::optional<EventLoop> loop_;
-    std::optional<PidFile> pid_file_;
-    std::optional<datapath::PinDir> pins_;
+    std::optional<Instance> instance_; // the pin directory's lock, pid file and ledger
     std::optional<datapath::Datapath> dp_;
     std::vector<datapath::XdpAttachment> xdp_;
     std::vector<datapath::TcAttachment> tc_;
