@@ -26,6 +26,18 @@ namespace {
 constexpr const char *kCreated = "pindir:created";
 constexpr const char *kMounted = "pindir:mounted";
 
+// Only the ledger left: the pins are gone (unpinned at a stop, or never
+// made). Pins left behind (a failed start that adopted a kept data path)
+// keep their ledger, directory and mount.
+bool only_the_ledger(const std::string &path)
+{
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename() != Ledger::kPinName)
+            return false;
+    return !ec;
+}
+
 } // namespace
 
 bool is_bpffs(const std::string &path)
@@ -116,7 +128,7 @@ PinDir::PinDir(PinDir &&o) noexcept
 
 void PinDir::undo()
 {
-    if (released_)
+    if (released_ || !only_the_ledger(path_))
         return;
     if (ledger_)
         ledger_->unpin();

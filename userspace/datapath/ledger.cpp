@@ -24,12 +24,16 @@ Key key_of(const std::string &s)
     return k;
 }
 
-bool is_ledger(int fd)
+// 1: a ledger, 0: a pin of another shape, -errno: cannot tell (never a
+// reason to remove it)
+int is_ledger(int fd)
 {
     bpf_map_info info{};
     uint32_t len = sizeof(info);
-    return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == BPF_MAP_TYPE_HASH &&
-           info.key_size == Ledger::kKeySize && info.value_size == sizeof(uint64_t);
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
+        return -errno;
+    return info.type == BPF_MAP_TYPE_HASH && info.key_size == Ledger::kKeySize &&
+           info.value_size == sizeof(uint64_t);
 }
 
 } // namespace
@@ -38,11 +42,14 @@ Result<Ledger> Ledger::open(const std::string &dir)
 {
     std::string path = dir + "/" + kPinName;
     int fd = bpf_obj_get(path.c_str());
-    if (fd >= 0 && is_ledger(fd))
-        return Ledger(UniqueFd(fd), path);
     if (fd >= 0) {
+        UniqueFd pinned(fd);
+        int is = is_ledger(fd);
+        if (is < 0)
+            return sys_error("cannot read what " + path + " is", -is);
+        if (is)
+            return Ledger(std::move(pinned), path);
         // not a ledger of this shape: the record is ours alone, start it anew
-        close(fd);
         if (unlink(path.c_str()) != 0)
             return sys_error("cannot replace " + path, errno);
     } else if (errno != ENOENT) {
