@@ -20,8 +20,6 @@ public:
     Instance(const Instance &) = delete;
     ~Instance(); // removes the pid file; the pin directory as PinDir says
 
-    datapath::PinDir &pins() { return pins_; }
-    const datapath::Ledger &ledger() const { return pins_.ledger(); }
     // A stop that keeps the data path: the directory, its mount and its
     // ledger stay for the agent that adopts them.
     void keep() { pins_.release(); }

@@ -38,14 +38,8 @@ bool only_the_ledger(const std::string &path)
     return !ec;
 }
 
-} // namespace
-
-bool is_bpffs(const std::string &path)
-{
-    struct statfs st;
-    return statfs(path.c_str(), &st) == 0 && st.f_type == BPF_FS_MAGIC;
-}
-
+// The process holding an flock on the file or directory open as fd (from
+// /proc/locks), 0 when none is found.
 pid_t flock_holder(int fd)
 {
     struct stat st;
@@ -65,6 +59,14 @@ pid_t flock_holder(int fd)
             return static_cast<pid_t>(pid);
     }
     return 0;
+}
+
+} // namespace
+
+bool is_bpffs(const std::string &path)
+{
+    struct statfs st;
+    return statfs(path.c_str(), &st) == 0 && st.f_type == BPF_FS_MAGIC;
 }
 
 Result<PinDir> PinDir::prepare(const std::string &path)

@@ -15,7 +15,6 @@
 
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 namespace jalur::datapath {
 
@@ -30,7 +29,6 @@ public:
     ~PinDir(); // removes the ledger, and the mount and directory if jalur made them
 
     const std::string &path() const { return path_; }
-    const Ledger &ledger() const { return *ledger_; }
     // Leave the directory, a mount we made and the ledger in place.
     void release() { released_ = true; }
 
@@ -46,9 +44,5 @@ private:
 };
 
 bool is_bpffs(const std::string &path);
-
-// The process holding an flock on the file or directory open as fd (from
-// /proc/locks), 0 when none is found.
-pid_t flock_holder(int fd);
 
 } // namespace jalur::datapath
