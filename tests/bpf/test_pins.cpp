@@ -167,6 +167,7 @@ TEST_CASE("a recorded layout that differs, with the same sizes, is a layout chan
     auto ledger = Ledger::open(fs.dir);
     REQUIRE(ledger);
     REQUIRE(ledger->get("layout:wans"));
+    CHECK(ledger->get("layout:wans") != ledger->get("layout:flows")); // signatures of the BTF types, per map
     REQUIRE(ledger->set("layout:wans", 42)); // as a build whose struct jalur_wan had other fields
 
     auto dp = load(fs.dir);
