@@ -11,6 +11,8 @@ packages=(
   libmnl-dev linux-libc-dev ccache clang-format clang-tidy
   # the lab, the demo and the e2e tests
   iproute2 iputils-ping nftables dnsmasq-base udhcpc python3 curl socat ncat iperf3 ethtool openssl
+  # e2e.no_privileges: capsh starts the agent without its capabilities
+  libcap2-bin
   # the metrics e2e test: promtool and a real Prometheus server (run only inside the lab)
   prometheus
 )

@@ -115,13 +115,14 @@ write_config() {
   } >"$file"
 }
 
-# agent_start CONFIG: jalur run in the router namespace, until it is ready
+# agent_start CONFIG [RUN_OPTION...]: jalur run in the router namespace, until it is ready
 agent_start() {
   AGENT_CONFIG=$1
+  shift
   local runs
   runs=$(grep -c "jalur running" "$E2E_TMP/agent.log" 2>/dev/null || true)
   # ip netns exec execs the agent: $! is the agent itself, for signals
-  ip netns exec "$LAB_ROUTER" "$JALUR_BIN" run --config "$AGENT_CONFIG" >>"$E2E_TMP/agent.log" 2>&1 &
+  ip netns exec "$LAB_ROUTER" "$JALUR_BIN" run --config "$AGENT_CONFIG" "$@" >>"$E2E_TMP/agent.log" 2>&1 &
   AGENT_PID=$!
   wait_until 10 _agent_started_more_than "${runs:-0}"
 }
@@ -139,6 +140,36 @@ agent_kill() { # SIGKILL: no teardown at all
   kill -KILL "$AGENT_PID"
   wait "$AGENT_PID" 2>/dev/null || true
   AGENT_PID=
+}
+
+# router_state: what an agent may change on the router, for comparisons:
+# rules, routes, links (with their XDP programs), qdiscs, the tc filters of
+# every interface, what the bpffs holds (inode and mtime of each entry: a pin made anew
+# has another inode), mounts on it and the agent's pid file
+router_state() {
+  local dev dir
+  lab_exec "$LAB" rtr ip -4 rule show
+  lab_exec "$LAB" rtr ip -6 rule show
+  lab_exec "$LAB" rtr ip -4 route show table all
+  lab_exec "$LAB" rtr ip -6 route show table all | sed 's/ expires [0-9]*sec//'
+  lab_exec "$LAB" rtr ip -o link show
+  lab_exec "$LAB" rtr tc qdisc show
+  for dev in $(lab_exec "$LAB" rtr ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+    for dir in ingress egress; do
+      echo "filters $dev $dir:"
+      lab_exec "$LAB" rtr tc filter show dev "$dev" "$dir" 2>&1 || true
+    done
+  done
+  find "$LAB_BPFFS" -mindepth 1 -printf '%i %p %T@\n' | sort -k2
+  grep " $LAB_BPFFS" /proc/self/mounts || true
+  cat "/run/jalur/$(tr / _ <<<"$LAB_BPFFS/jalur").pid" 2>&1 || true
+}
+
+# assert_same_state BEFORE AFTER MESSAGE: two router_state outputs
+assert_same_state() {
+  [[ "$1" == "$2" ]] && return 0
+  diff <(echo "$1") <(echo "$2") >&2 || true
+  fail "$3 (diff above)"
 }
 
 # connect_from CLIENT COUNT [SERVER]: COUNT short connections; prints how many succeeded

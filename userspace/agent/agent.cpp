@@ -3,6 +3,7 @@
 // effectors (see agent.h).
 #include "agent/agent.h"
 
+#include "agent/pin_log.h"
 #include "agent/reload_command.h"
 #include "config/interfaces.h"
 
@@ -10,7 +11,6 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
-#include <filesystem>
 
 namespace jalur::agent {
 
@@ -27,6 +27,11 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     // thread without the mask would take SIGHUP's default action, exit.
     if (auto r = a->loop_->on_signals({SIGTERM, SIGINT, SIGHUP}, [self](int sig) { self->on_signal(sig); }); !r)
         return r.error();
+    // one agent per pin directory, before anything is touched or sent
+    auto instance = Instance::claim(cfg.bpffs);
+    if (!instance)
+        return instance.error();
+    a->instance_.emplace(std::move(instance).value());
     for (const auto &w : config::absent_wan_interfaces(cfg))
         spdlog::warn("{}", w);
     if (auto r = a->core_.configure(std::move(cfg)); !r)
@@ -78,11 +83,6 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (auto r = a->reconcile(); !r)
         return r.error();
 
-    auto pid = PidFile::create(c.bpffs);
-    if (!pid)
-        return pid.error();
-    a->pid_file_.emplace(std::move(pid).value());
-
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
     auto repair = routing::RepairWatch::start(*a->loop_, [self] { return self->routing_.get(); });
@@ -124,30 +124,14 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
 
 Result<void> Agent::load_datapath(const config::Config &cfg)
 {
-    auto pins = datapath::PinDir::prepare(cfg.bpffs);
-    if (!pins)
-        return pins.error();
-    pins_.emplace(std::move(pins).value());
-
     datapath::LoadOptions opts;
     opts.pin_dir = cfg.bpffs;
     opts.sizes.flows = cfg.flow_table_size;
-    bool adopting = std::filesystem::exists(cfg.bpffs + "/flows");
-    auto dp = datapath::Datapath::load(opts);
-    if (!dp && adopting) {
-        // A pin of another layout (an upgrade changed a struct): never reuse
-        // it with the wrong shape. Start clean, and say what that costs.
-        spdlog::warn("{}; removing the old pins and starting with an empty flow table", dp.error().message);
-        for (const auto &e : std::filesystem::directory_iterator(cfg.bpffs))
-            std::filesystem::remove(e.path());
-        adopting = false;
-        dp = datapath::Datapath::load(opts);
-    }
+    auto dp = datapath::Datapath::load(opts); // a failure leaves every pin as it was
     if (!dp)
         return dp.error();
     dp_.emplace(std::move(dp).value());
-    if (adopting)
-        spdlog::info("adopted the pinned data path in {}: existing flows keep their WAN", cfg.bpffs);
+    log_pins(dp_->pins(), cfg.bpffs);
     return {};
 }
 
@@ -249,16 +233,20 @@ Agent::~Agent()
     ctl_.reset();
     routing_repair_.reset(); // no repair of what the stop removes
     monitor_.reset();
-    if (opts_.keep_datapath) {
+    // A start that failed after adopting pins leaves them: traffic may
+    // depend on them, and the next start adopts them again.
+    bool adopted = dp_ && !dp_->pins().adopted.empty();
+    if (opts_.keep_datapath || (!announced_start_ && adopted)) {
         if (rogue_)
             rogue_->release();
         if (attachments_)
             attachments_->release();
         if (routing_)
             routing_->release();
-        if (pins_)
-            pins_->release();
-        spdlog::info("stopped; the data path keeps running from {}", core_.config().bpffs);
+        if (instance_)
+            instance_->keep();
+        spdlog::info("{}; the data path keeps running from {}", announced_start_ ? "stopped" : "not started",
+                     core_.config().bpffs);
         return;
     }
     // programs off first, then routing, then the pins
@@ -269,7 +257,7 @@ Agent::~Agent()
     if (dp_)
         dp_->unpin();
     dp_.reset();
-    pins_.reset();
+    instance_.reset();
     spdlog::info("stopped; the host is as it was before start");
 }
 

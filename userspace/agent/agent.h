@@ -8,13 +8,12 @@
 #pragma once
 
 #include "agent/announced.h"
-#include "agent/pid_file.h"
+#include "agent/instance.h"
 #include "common/event_loop.h"
 #include "config/model.h"
 #include "control/core.h"
 #include "ctl/server.h"
 #include "datapath/attachment_set.h"
-#include "datapath/bpffs.h"
 #include "datapath/datapath.h"
 #include "datapath/publisher.h"
 #include "dhcp/rogue_watch.h"
@@ -86,8 +85,7 @@ private:
     RunOptions opts_;
     control::Core core_;
     std::optional<EventLoop> loop_;
-    std::optional<PidFile> pid_file_;
-    std::optional<datapath::PinDir> pins_;
+    std::optional<Instance> instance_; // the pin directory's lock and the pid file
     std::optional<datapath::Datapath> dp_;
     std::optional<datapath::DatapathWriter> writer_;
     std::unique_ptr<datapath::Publisher> publisher_;
@@ -109,7 +107,7 @@ private:
     int passive_timer_ = -1;
     std::unique_ptr<dhcp::RogueWatch> rogue_;
     std::unique_ptr<notify::Notifier> notifier_; // null without a notify section
-    bool announced_start_ = false;                // the start alert went out: a stop alert follows
+    bool announced_start_ = false;                // started, and the start alert went out: a stop alert follows
     std::optional<Announced> announced_;          // WAN states alerted, across restarts
     bool observe_pending_ = false;                // a coalesced observation is scheduled
     bool retry_ = false;                          // the last reconcile failed: the heartbeat retries

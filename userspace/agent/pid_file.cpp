@@ -2,11 +2,7 @@
 #include "agent/pid_file.h"
 
 #include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 
 namespace jalur::agent {
@@ -18,24 +14,6 @@ std::string pid_file_for(const std::string &bpffs)
         if (c == '/')
             c = '_';
     return "/run/jalur/" + name + ".pid";
-}
-
-Result<PidFile> PidFile::create(const std::string &bpffs)
-{
-    std::string path = pid_file_for(bpffs);
-    std::error_code ec;
-    std::filesystem::create_directories("/run/jalur", ec);
-    std::ofstream out(path, std::ios::trunc);
-    out << getpid() << "\n";
-    if (!out)
-        return errorf("cannot write " + path);
-    return PidFile(path);
-}
-
-PidFile::~PidFile()
-{
-    if (!path_.empty())
-        unlink(path_.c_str());
 }
 
 Result<pid_t> running_agent(const std::string &bpffs)

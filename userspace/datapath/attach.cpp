@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "datapath/attach.h"
 
+#include "datapath/ledger.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
@@ -18,6 +20,12 @@ namespace {
 std::string why(int err)
 {
     return std::strerror(err < 0 ? -err : err);
+}
+
+// the ledger's record of a clsact qdisc jalur created
+std::string clsact_key(int ifindex)
+{
+    return "clsact:" + std::to_string(ifindex);
 }
 
 bpf_tc_attach_point point_of(TcDirection dir)
@@ -74,7 +82,8 @@ XdpAttachment::~XdpAttachment()
         bpf_xdp_detach(ifindex_, flags_, nullptr);
 }
 
-Result<TcAttachment> TcAttachment::attach(const std::string &ifname, int prog_fd, TcDirection dir)
+Result<TcAttachment> TcAttachment::attach(const std::string &ifname, int prog_fd, TcDirection dir,
+                                          const Ledger *ledger)
 {
     int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
     if (ifindex == 0)
@@ -85,6 +94,8 @@ Result<TcAttachment> TcAttachment::attach(const std::string &ifname, int prog_fd
     if (err != 0 && err != -EEXIST)
         return errorf("cannot create the clsact qdisc on '" + ifname + "': " + why(err));
     bool created = err == 0;
+    if (created && ledger)
+        (void)ledger->set(clsact_key(ifindex), 1);
 
     LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE, .handle = kHandle,
                 .priority = kPriority);
@@ -94,14 +105,18 @@ Result<TcAttachment> TcAttachment::attach(const std::string &ifname, int prog_fd
             hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
             bpf_tc_hook_destroy(&hook);
         }
+        if (created && ledger)
+            ledger->erase(clsact_key(ifindex));
         return errorf("cannot attach the tc program to '" + ifname + "': " + why(err));
     }
-    return TcAttachment(ifname, ifindex, dir, created);
+    // a qdisc that was there: an agent before us may have made it
+    bool ours = created || (ledger && ledger->get(clsact_key(ifindex)));
+    return TcAttachment(ifname, ifindex, dir, ours, ledger);
 }
 
 TcAttachment::TcAttachment(TcAttachment &&o) noexcept
     : ifname_(std::move(o.ifname_)), ifindex_(std::exchange(o.ifindex_, 0)), dir_(o.dir_),
-      created_hook_(o.created_hook_)
+      created_hook_(o.created_hook_), ledger_(o.ledger_)
 {
 }
 
@@ -113,6 +128,7 @@ TcAttachment &TcAttachment::operator=(TcAttachment &&o) noexcept
         ifindex_ = std::exchange(o.ifindex_, 0);
         dir_ = o.dir_;
         created_hook_ = o.created_hook_;
+        ledger_ = o.ledger_;
     }
     return *this;
 }
@@ -133,6 +149,8 @@ void TcAttachment::detach()
         // the qdisc was ours: leave the interface as we found it
         hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
         bpf_tc_hook_destroy(&hook);
+        if (ledger_)
+            ledger_->erase(clsact_key(ifindex_));
     }
     ifindex_ = 0;
 }

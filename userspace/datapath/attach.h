@@ -12,6 +12,8 @@
 
 namespace jalur::datapath {
 
+class Ledger;
+
 enum class XdpAttachMode { Auto, Native, Generic };
 
 // XDP on one interface. Detaches on destruction unless release()d.
@@ -39,10 +41,14 @@ private:
 enum class TcDirection { Ingress, Egress };
 
 // A direct-action tc filter on one interface's clsact hook. On destruction
-// it removes its filter, and the clsact qdisc too if it created it.
+// it removes its filter, and the clsact qdisc too if jalur created it: this
+// attachment, or an agent before it, as the ledger (the data path's,
+// Datapath::ledger(); null without pins) records, so a restart after a
+// crash still removes the qdisc the crashed agent made.
 class TcAttachment {
 public:
-    static Result<TcAttachment> attach(const std::string &ifname, int prog_fd, TcDirection dir);
+    static Result<TcAttachment> attach(const std::string &ifname, int prog_fd, TcDirection dir,
+                                       const Ledger *ledger);
     TcAttachment(TcAttachment &&o) noexcept;
     TcAttachment &operator=(TcAttachment &&o) noexcept;
     TcAttachment(const TcAttachment &) = delete;
@@ -63,13 +69,14 @@ public:
     static constexpr uint32_t kPriority = 0x6a6c;
 
 private:
-    TcAttachment(std::string ifname, int ifindex, TcDirection dir, bool created_hook)
-        : ifname_(std::move(ifname)), ifindex_(ifindex), dir_(dir), created_hook_(created_hook) {}
+    TcAttachment(std::string ifname, int ifindex, TcDirection dir, bool created_hook, const Ledger *ledger)
+        : ifname_(std::move(ifname)), ifindex_(ifindex), dir_(dir), created_hook_(created_hook), ledger_(ledger) {}
     void detach();
     std::string ifname_;
     int ifindex_ = 0;
     TcDirection dir_ = TcDirection::Ingress;
     bool created_hook_ = false;
+    const Ledger *ledger_ = nullptr; // outlives the attachment
 };
 
 // Removes jalur's programs from an interface, whoever attached them: the

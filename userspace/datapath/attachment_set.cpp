@@ -50,7 +50,7 @@ Result<AttachmentSet::Held> AttachmentSet::attach(const control::Attachment &a) 
         return Held{a, std::move(x).value()};
     }
     int fd = a.hook == control::Hook::TcLan ? dp_.tc_lan_fd() : dp_.tc_wan_fd();
-    auto t = TcAttachment::attach(a.ifname, fd, TcDirection::Ingress);
+    auto t = TcAttachment::attach(a.ifname, fd, TcDirection::Ingress, dp_.ledger());
     if (!t)
         return t.error();
     return Held{a, std::move(t).value()};

@@ -19,7 +19,24 @@ std::string errno_text(int err)
     return std::strerror(err < 0 ? -err : err);
 }
 
+// A program the verifier refuses fails with EACCES too: only EPERM is a
+// missing capability here.
+Error load_error(const std::string &what, int err)
+{
+    auto e = sys_error(what, err);
+    if (e.err != EPERM)
+        e.kind = ErrorKind::Other;
+    return privilege_hint(std::move(e));
+}
+
 } // namespace
+
+Error privilege_hint(Error e)
+{
+    if (e.kind == ErrorKind::Permission)
+        e.message = "needs CAP_BPF and CAP_NET_ADMIN (run as root): " + e.message;
+    return e;
+}
 
 Result<void> Map::update(const void *key, const void *value, uint64_t flags) const
 {
@@ -59,7 +76,7 @@ Result<Datapath> Datapath::load(const LoadOptions &opts)
 
     std::unique_ptr<jalur_bpf, Deleter> skel(jalur_bpf__open_opts(&open_opts));
     if (!skel)
-        return errorf("cannot open the BPF object: " + errno_text(errno));
+        return privilege_hint(sys_error("cannot open the BPF object", errno));
 
     bpf_map__set_max_entries(skel->maps.flows, opts.sizes.flows);
     bpf_map__set_max_entries(skel->maps.affinity, opts.sizes.affinity);
@@ -70,14 +87,24 @@ Result<Datapath> Datapath::load(const LoadOptions &opts)
     if (opts.pin_dir.empty()) {
         bpf_map *m;
         bpf_object__for_each_map(m, skel->obj) bpf_map__set_pin_path(m, nullptr);
+        if (int err = jalur_bpf__load(skel.get()); err != 0)
+            return load_error("cannot load the BPF programs", err);
+        return Datapath(std::move(skel));
     }
 
-    if (int err = jalur_bpf__load(skel.get()); err != 0) {
-        std::string where = opts.pin_dir.empty() ? "" : " (pins under " + opts.pin_dir + ")";
-        return errorf("cannot load the BPF programs" + where + ": " + errno_text(err) +
-                      "; a pinned map whose layout differs from this build is not reused");
-    }
-    return Datapath(std::move(skel));
+    auto ledger = Ledger::open(opts.pin_dir);
+    if (!ledger)
+        return privilege_hint(ledger.error());
+    auto swap = PinSwap::prepare(skel->obj, ledger.value());
+    if (!swap)
+        return privilege_hint(swap.error());
+    if (int err = jalur_bpf__load(skel.get()); err != 0) // the swap puts the old pins back
+        return load_error("cannot load the BPF programs (pins under " + opts.pin_dir + ")", err);
+    auto report = swap->commit();
+    Datapath dp(std::move(skel));
+    dp.ledger_.emplace(std::move(ledger).value());
+    dp.pins_ = std::move(report);
+    return dp;
 }
 
 void Datapath::unpin()

@@ -4,11 +4,14 @@
 #pragma once
 
 #include "common/result.h"
+#include "datapath/ledger.h"
+#include "datapath/pin_swap.h"
 #include "jalur/datapath.h"
 #include "jalur/dhcp_guard.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,8 +48,16 @@ private:
     std::string name_;
 };
 
+// A map with a privilege missing is named as such: an error of kind
+// Permission says what it needs.
+Error privilege_hint(Error e);
+
 class Datapath {
 public:
+    // With a pin directory, pinned maps are adopted as they are, or
+    // replaced deliberately when their layout changed (datapath/pin_swap.h);
+    // a failure (kind Permission when a capability is missing, else Other)
+    // leaves every pin as it was.
     static Result<Datapath> load(const LoadOptions &opts);
 
     Datapath(Datapath &&) noexcept;
@@ -55,6 +66,10 @@ public:
 
     // Removes every pin of this object (the maps live on while loaded).
     void unpin();
+    // What the load did with the pins it found (empty without pins).
+    const PinReport &pins() const { return pins_; }
+    // The pin directory's ledger; null without pins.
+    const Ledger *ledger() const { return ledger_ ? &*ledger_ : nullptr; }
 
     int xdp_lan_fd() const;
     int tc_lan_fd() const;
@@ -97,6 +112,8 @@ private:
     Map map_of(bpf_map *m) const;
 
     std::unique_ptr<jalur_bpf, Deleter> skel_;
+    std::optional<Ledger> ledger_;
+    PinReport pins_;
 };
 
 } // namespace jalur::datapath

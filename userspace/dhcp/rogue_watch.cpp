@@ -196,7 +196,8 @@ Result<void> RogueWatch::apply(const config::Config &cfg)
             }
             why_tc = "no native XDP: " + x.error().message;
         }
-        auto t = datapath::TcAttachment::attach(p.ifname, dp_.tc_port_fd(), datapath::TcDirection::Ingress);
+        auto t = datapath::TcAttachment::attach(p.ifname, dp_.tc_port_fd(), datapath::TcDirection::Ingress,
+                                                dp_.ledger());
         if (!t)
             return errorf("rogue DHCP: port " + p.ifname + ": " + t.error().message);
         attached_tc.push_back(std::move(t).value());
