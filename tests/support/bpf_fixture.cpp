@@ -242,6 +242,15 @@ static PacketBuilder ip_frame(const std::string &src, const std::string &dst)
     return b;
 }
 
+jalur_dhcp_stats dhcp_stats_minus(const jalur_dhcp_stats &after, const jalur_dhcp_stats &before)
+{
+    return {after.inspected - before.inspected,   after.trusted - before.trusted,
+            after.events - before.events,         after.suppressed - before.suppressed,
+            after.ringbuf_full - before.ringbuf_full, after.dropped - before.dropped,
+            after.malformed - before.malformed,   after.chain_depth - before.chain_depth,
+            after.chain_length - before.chain_length, after.chain_truncated - before.chain_truncated};
+}
+
 Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport)
 {
     return ip_frame(src, dst).tcp(sport, dport, 0x02).build();

@@ -73,6 +73,9 @@ private:
     std::unique_ptr<datapath::Datapath> dp_;
 };
 
+// Counter by counter: what happened between two readings.
+jalur_dhcp_stats dhcp_stats_minus(const jalur_dhcp_stats &after, const jalur_dhcp_stats &before);
+
 // A TCP SYN from client to server, v4 or v6 by the address form.
 Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport);
 Bytes udp_datagram(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport);
