@@ -178,6 +178,11 @@ TcResult BpfFixture::run_tc_port(const Bytes &frame, uint32_t ingress_ifindex)
     return run_tc(dp_->tc_port_fd(), frame, ingress_ifindex, 0);
 }
 
+std::optional<TcResult> BpfFixture::try_run_tc_port(const Bytes &frame, uint32_t ingress_ifindex)
+{
+    return try_run_tc(dp_->tc_port_fd(), frame, ingress_ifindex, 0);
+}
+
 void BpfFixture::add_wan(uint32_t id, jalur_wan_state state)
 {
     jalur_wan w{};

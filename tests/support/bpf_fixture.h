@@ -43,6 +43,7 @@ public:
     std::optional<TcResult> try_run_tc_lan(const Bytes &frame);
     TcResult run_tc_wan(const Bytes &frame, uint32_t ingress_ifindex);
     TcResult run_tc_port(const Bytes &frame, uint32_t ingress_ifindex = 1); // the bridge-port tc program
+    std::optional<TcResult> try_run_tc_port(const Bytes &frame, uint32_t ingress_ifindex = 1);
 
     // WAN id -> fwmark 0x100 + id; ifindex 100 + id.
     void add_wan(uint32_t id, jalur_wan_state state = JALUR_WAN_UP);
