@@ -209,11 +209,6 @@ static __always_inline __u32 ip_end(void *data, void *data_end, const struct pac
 }
 
 /*
- * The kind of server message a walked packet is, or 0 for any other packet.
- * By destination port, never source port: a client takes what reaches its
- * port whatever port it came from. A non-first fragment has no ports here.
- */
-/*
  * The first byte of a UDP payload (the BOOTP op, the DHCPv6 msg-type) in *b;
  * false when the packet has none: a first fragment that carries only the
  * UDP header, which counts as a server's. Absent by the IP length too, since
