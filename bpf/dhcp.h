@@ -290,9 +290,10 @@ static __always_inline __u8 unwalked_kind(void *data, void *data_end, __u32 l3)
 /*
  * What a parsed packet is to the inspection: a server message of some kind,
  * or 0 for everything else, which goes on without the port's lookup. An
- * IPv6 chain that ends past DHCP_MAX_L4_OFF is marked unwalked here.
+ * IPv6 chain that ends past DHCP_MAX_L4_OFF or past pkt_len is marked
+ * unwalked here, where only the guard pays for the check.
  */
-static __always_inline __u8 dhcp_kind(void *data, void *data_end, int parsed, struct packet *p)
+static __always_inline __u8 dhcp_kind(void *data, void *data_end, __u32 pkt_len, int parsed, struct packet *p)
 {
 	__u32 l3 = p->l3_off, l4 = p->l4_off;
 
@@ -302,6 +303,11 @@ static __always_inline __u8 dhcp_kind(void *data, void *data_end, int parsed, st
 	if (p->family == JALUR_FAMILY_V6) {
 		if (!p->chain && l4 > DHCP_MAX_L4_OFF)
 			p->chain = CHAIN_LENGTH;
+		/* the last extension header ran past the packet (the walk checks
+		 * each header's start only): before no next header or a later
+		 * fragment, nothing else noticed */
+		else if (!p->chain && l4 > pkt_len)
+			p->chain = CHAIN_TRUNCATED;
 		if (p->chain)
 			return unwalked_kind(data, data_end, l3);
 	}

@@ -239,11 +239,6 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 pkt_len,
 		if (p->frag == FRAG_NON_FIRST)
 			break;
 	}
-	/* the last header ran past the packet */
-	if (off > pkt_len) {
-		p->chain = CHAIN_TRUNCATED;
-		return PARSE_ERR_L3;
-	}
 	/* still an extension header after the bounded walk: refuse to guess */
 	if (p->frag != FRAG_NON_FIRST && is_ipv6_ext(nexthdr)) {
 		p->chain = CHAIN_DEPTH;
