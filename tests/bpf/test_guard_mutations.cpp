@@ -21,7 +21,8 @@
 using namespace jalur;
 using namespace jalur::test;
 
-namespace {
+namespace
+{
 
 constexpr uint32_t kPort = 1; // test runs arrive on lo
 constexpr size_t kFrames = 3000;
@@ -57,7 +58,8 @@ DhcpMessage dhcp4_message(uint8_t op, uint8_t type)
 Bytes dhcp6_message(uint8_t type)
 {
     // msg-type, transaction id, then a client identifier and a server identifier
-    Bytes m{type, 0x12, 0x34, 0x56, 0, 1, 0, 10, 0, 3, 0, 1, 2, 0, 0, 0, 0, 12, 0, 2, 0, 10, 0, 3, 0, 1, 2, 0, 0, 0, 6, 0x66};
+    Bytes m{type, 0x12, 0x34, 0x56, 0, 1,  0, 10, 0, 3, 0, 1, 2, 0, 0, 0,
+            0,    12,   0,    2,    0, 10, 0, 3,  0, 1, 2, 0, 0, 0, 6, 0x66};
     return m;
 }
 
@@ -107,37 +109,95 @@ std::vector<Bytes> seeds()
     auto v4 = [](PacketBuilder &b) -> PacketBuilder & { return b.eth(kRogue, "ff:ff:ff:ff:ff:ff"); };
     for (uint8_t type : {2, 5, 6}) { // OFFER ACK NAK
         PacketBuilder b;
-        s.push_back(v4(b).ipv4("192.0.2.66", "255.255.255.255").udp(67, 68).payload(dhcp4_message(2, type).build()).build());
+        s.push_back(
+            v4(b).ipv4("192.0.2.66", "255.255.255.255").udp(67, 68).payload(dhcp4_message(2, type).build()).build());
     }
     for (uint8_t type : {1, 3}) { // DISCOVER REQUEST
-        s.push_back(PacketBuilder().eth("02:00:00:00:00:0c", "ff:ff:ff:ff:ff:ff").ipv4("0.0.0.0", "255.255.255.255")
-                        .udp(68, 67).payload(dhcp4_message(1, type).build()).build());
+        s.push_back(PacketBuilder()
+                        .eth("02:00:00:00:00:0c", "ff:ff:ff:ff:ff:ff")
+                        .ipv4("0.0.0.0", "255.255.255.255")
+                        .udp(68, 67)
+                        .payload(dhcp4_message(1, type).build())
+                        .build());
     }
-    s.push_back(PacketBuilder().eth(kRogue, "02:00:00:00:00:01").ipv4("192.0.2.66", "192.0.2.254").udp(67, 67)
-                    .payload(dhcp4_message(2, 2).build()).build());
-    s.push_back(PacketBuilder().eth(kRogue).vlan(42).ipv4("192.0.2.66", "255.255.255.255").udp(67, 68)
-                    .payload(dhcp4_message(2, 5).build()).build());
-    s.push_back(PacketBuilder().eth(kRogue).vlan(100, 0x88a8).vlan(42).ipv4("192.0.2.66", "255.255.255.255")
-                    .udp(67, 68).payload(dhcp4_message(2, 2).build()).build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue, "02:00:00:00:00:01")
+                    .ipv4("192.0.2.66", "192.0.2.254")
+                    .udp(67, 67)
+                    .payload(dhcp4_message(2, 2).build())
+                    .build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue)
+                    .vlan(42)
+                    .ipv4("192.0.2.66", "255.255.255.255")
+                    .udp(67, 68)
+                    .payload(dhcp4_message(2, 5).build())
+                    .build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue)
+                    .vlan(100, 0x88a8)
+                    .vlan(42)
+                    .ipv4("192.0.2.66", "255.255.255.255")
+                    .udp(67, 68)
+                    .payload(dhcp4_message(2, 2).build())
+                    .build());
     // an OFFER's first fragment (the UDP header and part of the message), and a later one
     auto head = dhcp4_message(2, 2).build();
     head.resize(64);
-    s.push_back(PacketBuilder().eth(kRogue).ipv4("192.0.2.66", "255.255.255.255").ipv4_fragment(0, true).udp(67, 68)
-                    .payload(head).build());
-    s.push_back(PacketBuilder().eth(kRogue).ipv4("192.0.2.66", "255.255.255.255").ipv4_fragment(72, false)
-                    .proto(IPPROTO_UDP).payload(Bytes(40, 0)).build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue)
+                    .ipv4("192.0.2.66", "255.255.255.255")
+                    .ipv4_fragment(0, true)
+                    .udp(67, 68)
+                    .payload(head)
+                    .build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue)
+                    .ipv4("192.0.2.66", "255.255.255.255")
+                    .ipv4_fragment(72, false)
+                    .proto(IPPROTO_UDP)
+                    .payload(Bytes(40, 0))
+                    .build());
 
     for (uint8_t type : {2, 7, 10}) // ADVERTISE REPLY RECONFIGURE
-        s.push_back(PacketBuilder().eth(kRogue, "02:00:00:00:00:0c").ipv6("fe80::66", "fe80::c").udp(547, 546)
-                        .payload(dhcp6_message(type)).build());
-    s.push_back(PacketBuilder().eth("02:00:00:00:00:0c", "33:33:00:01:00:02").ipv6("fe80::c", "ff02::1:2").udp(546, 547)
-                    .payload(dhcp6_message(1)).build());
-    s.push_back(PacketBuilder().eth(kRogue).ipv6("2001:db8::66", "2001:db8::1").udp(547, 547).payload(dhcp6_message(13)).build());
-    s.push_back(PacketBuilder().eth(kRogue).ipv6("2001:db8::1", "2001:db8::66").udp(547, 547).payload(dhcp6_message(12)).build());
-    s.push_back(PacketBuilder().eth(kRogue, "02:00:00:00:00:0c").ipv6("fe80::66", "fe80::c")
-                    .ipv6_ext({IPPROTO_HOPOPTS, {}}).udp(547, 546).payload(dhcp6_message(2)).build());
-    s.push_back(PacketBuilder().eth(kRogue, "02:00:00:00:00:0c").vlan(7).ipv6("fe80::66", "fe80::c").udp(547, 546)
-                    .payload(dhcp6_message(7)).build());
+        s.push_back(PacketBuilder()
+                        .eth(kRogue, "02:00:00:00:00:0c")
+                        .ipv6("fe80::66", "fe80::c")
+                        .udp(547, 546)
+                        .payload(dhcp6_message(type))
+                        .build());
+    s.push_back(PacketBuilder()
+                    .eth("02:00:00:00:00:0c", "33:33:00:01:00:02")
+                    .ipv6("fe80::c", "ff02::1:2")
+                    .udp(546, 547)
+                    .payload(dhcp6_message(1))
+                    .build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue)
+                    .ipv6("2001:db8::66", "2001:db8::1")
+                    .udp(547, 547)
+                    .payload(dhcp6_message(13))
+                    .build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue)
+                    .ipv6("2001:db8::1", "2001:db8::66")
+                    .udp(547, 547)
+                    .payload(dhcp6_message(12))
+                    .build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue, "02:00:00:00:00:0c")
+                    .ipv6("fe80::66", "fe80::c")
+                    .ipv6_ext({IPPROTO_HOPOPTS, {}})
+                    .udp(547, 546)
+                    .payload(dhcp6_message(2))
+                    .build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue, "02:00:00:00:00:0c")
+                    .vlan(7)
+                    .ipv6("fe80::66", "fe80::c")
+                    .udp(547, 546)
+                    .payload(dhcp6_message(7))
+                    .build());
 
     auto ra = [](std::vector<Ipv6Ext> exts, size_t l3 = 14, bool tagged = false) {
         PacketBuilder b;
@@ -156,17 +216,27 @@ std::vector<Bytes> seeds()
     s.push_back(ra({{IPPROTO_HOPOPTS, {}}, {IPPROTO_DSTOPTS, Bytes(30, 0)}, {IPPROTO_ROUTING, {0, 0, 0, 0, 0, 0}}}));
     s.push_back(ra({{IPPROTO_FRAGMENT, {0, 1, 0, 0, 0, 7}}}));
     s.push_back(ra({{IPPROTO_FRAGMENT, {0, 0, 0, 0, 0, 7}}}));
-    s.push_back(icmp6(PacketBuilder().eth(kRogue, "33:33:ff:00:00:0c").ipv6("fe80::66", "ff02::1:ff00:c"), 135,
-                      Bytes(20, 0)));
+    s.push_back(
+        icmp6(PacketBuilder().eth(kRogue, "33:33:ff:00:00:0c").ipv6("fe80::66", "ff02::1:ff00:c"), 135, Bytes(20, 0)));
     s.push_back(icmp6(PacketBuilder().eth(kRogue).ipv6("2001:db8::66", "2001:db8::1"), 128, Bytes(8, 1), 64));
     // a later IPv6 fragment, and ordinary traffic
-    s.push_back(PacketBuilder().eth(kRogue).ipv6("fe80::66", "ff02::1").ipv6_fragment(64, false).proto(IPPROTO_ICMPV6)
-                    .payload(Bytes(24, 0)).build());
+    s.push_back(PacketBuilder()
+                    .eth(kRogue)
+                    .ipv6("fe80::66", "ff02::1")
+                    .ipv6_fragment(64, false)
+                    .proto(IPPROTO_ICMPV6)
+                    .payload(Bytes(24, 0))
+                    .build());
     s.push_back(tcp_syn("192.0.2.10", "198.51.100.10", 40000, 80));
     s.push_back(tcp_syn("2001:db8::10", "2001:db8:1::10", 40000, 443));
     s.push_back(udp_datagram("192.0.2.10", "198.51.100.10", 5353, 53));
-    s.push_back(PacketBuilder().eth().ipv6("2001:db8::10", "2001:db8:1::10").ipv6_ext({IPPROTO_DSTOPTS, {}})
-                    .udp(5353, 53).payload(Bytes(20, 1)).build());
+    s.push_back(PacketBuilder()
+                    .eth()
+                    .ipv6("2001:db8::10", "2001:db8:1::10")
+                    .ipv6_ext({IPPROTO_DSTOPTS, {}})
+                    .udp(5353, 53)
+                    .payload(Bytes(20, 1))
+                    .build());
     return s;
 }
 
@@ -263,7 +333,8 @@ void mutate(Bytes &f, Rng &rng)
             f[rng.below(static_cast<uint32_t>(f.size()))] ^= static_cast<uint8_t>(1 + rng.below(255));
         break;
     case 1: // flip a header byte
-        f[rng.below(static_cast<uint32_t>(std::min<size_t>(f.size(), l.l4 + 12)))] ^= static_cast<uint8_t>(1 << rng.below(8));
+        f[rng.below(static_cast<uint32_t>(std::min<size_t>(f.size(), l.l4 + 12)))] ^=
+            static_cast<uint8_t>(1 << rng.below(8));
         break;
     case 2: // cut the frame, lengths left as they were
         f.resize(14 + rng.below(static_cast<uint32_t>(f.size() - 13)));
@@ -375,9 +446,10 @@ TEST_CASE("the guard's verdicts on thousands of mutated frames agree with a refe
             if (want.indeterminate)
                 continue;
             expected_total.inspected += want.counters.inspected;
-            uint32_t chain = got.events.empty() ? 0 : got.events[0].flags & (JALUR_DHCP_EV_CHAIN_DEPTH |
-                                                                                   JALUR_DHCP_EV_CHAIN_LENGTH |
-                                                                                   JALUR_DHCP_EV_CHAIN_TRUNCATED);
+            uint32_t chain = got.events.empty()
+                                 ? 0
+                                 : got.events[0].flags & (JALUR_DHCP_EV_CHAIN_DEPTH | JALUR_DHCP_EV_CHAIN_LENGTH |
+                                                          JALUR_DHCP_EV_CHAIN_TRUNCATED);
             bool agrees = got.drop == want.drop && d.inspected == want.counters.inspected &&
                           d.trusted == want.counters.trusted && d.events == want.counters.events &&
                           d.dropped == want.counters.dropped && d.chain_depth == want.counters.chain_depth &&

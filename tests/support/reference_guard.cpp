@@ -3,12 +3,14 @@
 
 #include <netinet/in.h>
 
-namespace jalur::test {
+namespace jalur::test
+{
 
-namespace {
+namespace
+{
 
-constexpr size_t kMaxTags = 2;              // 802.1ad outer + 802.1Q inner
-constexpr size_t kMaxExtHeaders = 6;        // the walk's depth
+constexpr size_t kMaxTags = 2;               // 802.1ad outer + 802.1Q inner
+constexpr size_t kMaxExtHeaders = 6;         // the walk's depth
 constexpr size_t kMaxL4Offset = 0xffff - 16; // the upper-layer header's start, from the frame's
 
 struct Reader {
@@ -24,8 +26,14 @@ struct Kind {
     std::string why;
 };
 
-Kind none(std::string why) { return {false, 0, 0, std::move(why)}; }
-Kind indeterminate(std::string why) { return {true, 0, 0, std::move(why)}; }
+Kind none(std::string why)
+{
+    return {false, 0, 0, std::move(why)};
+}
+Kind indeterminate(std::string why)
+{
+    return {true, 0, 0, std::move(why)};
+}
 
 // RFC 2131 4.1, RFC 1542 4.1: a client listens on 68 and takes what comes
 // there; a relay agent on 67 passes a BOOTREPLY on to the client.
@@ -58,7 +66,10 @@ bool is_extension(uint8_t nh)
            nh == IPPROTO_AH;
 }
 
-bool dhcp6_from_server(uint8_t type) { return type == 2 || type == 7 || type == 10 || type == 13; }
+bool dhcp6_from_server(uint8_t type)
+{
+    return type == 2 || type == 7 || type == 10 || type == 13;
+}
 
 // RFC 8200 4: the chain, header by header, each within the packet; RFC 7113
 // 3: a chain the guard cannot finish leaves the IPv6 header to judge by.

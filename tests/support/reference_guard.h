@@ -15,7 +15,8 @@
 
 #include <string>
 
-namespace jalur::test {
+namespace jalur::test
+{
 
 struct GuardExpectation {
     // The IP length ends before a header the frame still holds (Ethernet
