@@ -5,10 +5,14 @@
  * ring-buffer event (rate limited per source MAC and overall) and, in guard
  * mode, are dropped.
  *
- * The classification is deliberately wide: any UDP 67 -> 68 packet (or a
- * BOOTREPLY to a relay on 67) from an untrusted source is a rogue server
- * message, whatever its options say. Options only fill in the event, so a
- * malformed or evasive message cannot slip through by being unparseable.
+ * The classification is deliberately wide and follows what a client
+ * accepts: any UDP packet to port 68 (or a BOOTREPLY to a relay on 67), any
+ * UDP packet to 546 (or a server's message to a relay on 547), whatever its
+ * source port, from an untrusted source is a rogue server message, whatever
+ * its options say. Options only fill in the event, so a malformed or evasive
+ * message cannot slip through by being unparseable. Nor can an IPv6 packet
+ * by hiding its upper-layer header behind extension headers the walk cannot
+ * finish (RFC 7113): it is judged by what its IPv6 header shows.
  */
 #ifndef JALUR_BPF_DHCP_H
 #define JALUR_BPF_DHCP_H
@@ -46,10 +50,13 @@
 #define DHCP_BUF_MASK (JALUR_DHCP_BUF - 1)
 
 /* Header offsets are bounded before use: the verifier only trusts a packet
- * pointer whose variable offset plus constant stays under 64 KiB. The
- * barrier (libbpf's barrier_var) keeps clang from folding the check into a
- * later one. */
-#define DHCP_MAX_L4_OFF 1024
+ * pointer whose variable offset plus constant stays under 64 KiB
+ * (MAX_PACKET_OFF), and the furthest fixed read past the L4 offset is the
+ * DHCPv6 header's 12 bytes. No lower bound: RA guard must not limit the bytes
+ * it inspects (RFC 7113 section 3), and a chain that ends past this one is
+ * judged as unwalked (CHAIN_LENGTH). The barrier (libbpf's barrier_var)
+ * keeps clang from folding the check into a later one. */
+#define DHCP_MAX_L4_OFF (0xffff - 16)
 #define DHCP_MAX_L3_OFF 64
 
 /* DHCPv6 (RFC 8415) messages only a server or relay sends to a client */
@@ -182,67 +189,132 @@ static __always_inline void read_dhcp4(void *ctx, const bool skb, __u32 off, __u
 	ev->server_id = w->server_id;
 }
 
-/* The kind of server message this is, or 0 for any other packet. */
-static __always_inline __u8 server_message_kind(void *data, void *data_end, const struct packet *p, __u32 l4)
+static __always_inline bool dhcp6_server_type(__u8 type)
 {
-	if (p->proto == IPPROTO_UDP && p->family == JALUR_FAMILY_V4 &&
-	    p->sport == bpf_htons(DHCP4_SERVER_PORT)) {
-		__u8 *op = data + l4 + sizeof(struct udphdr) + BOOTP_OP;
+	return type == DHCP6_ADVERTISE || type == DHCP6_REPLY || type == DHCP6_RECONFIGURE ||
+	       type == DHCP6_RELAY_REPL;
+}
 
+/* Where the IP packet ends (its length field), as an offset in the frame. */
+static __always_inline __u32 ip_end(void *data, void *data_end, const struct packet *p, __u32 l3)
+{
+	if (p->family == JALUR_FAMILY_V4) {
+		struct iphdr *iph = data + l3;
+
+		return (void *)(iph + 1) <= data_end ? l3 + bpf_ntohs(iph->tot_len) : 0;
+	}
+	struct ipv6hdr *ip6 = data + l3;
+
+	return (void *)(ip6 + 1) <= data_end ? l3 + sizeof(*ip6) + bpf_ntohs(ip6->payload_len) : 0;
+}
+
+/*
+ * The first byte of a UDP payload (the BOOTP op, the DHCPv6 msg-type) in *b;
+ * false when the packet has none: a first fragment that carries only the
+ * UDP header, which counts as a server's. Absent by the IP length too, since
+ * Ethernet pads a short frame with bytes after it.
+ */
+static __always_inline bool udp_first_byte(void *data, void *data_end, const struct packet *p, __u32 l3, __u32 l4,
+					   __u8 *b)
+{
+	__u8 *first = data + l4 + sizeof(struct udphdr);
+
+	if ((void *)(first + 1) > data_end || l4 + sizeof(struct udphdr) >= ip_end(data, data_end, p, l3))
+		return false;
+	*b = *first;
+	return true;
+}
+
+/*
+ * The kind of server message a walked packet is, or 0 for any other packet.
+ * By destination port, never source port: a client takes what reaches its
+ * port whatever port it came from. A non-first fragment has no ports here.
+ */
+static __always_inline __u8 server_message_kind(void *data, void *data_end, const struct packet *p, __u32 l3,
+						__u32 l4)
+{
+	__u8 first;
+
+	if (p->proto == IPPROTO_UDP && p->family == JALUR_FAMILY_V4) {
 		if (p->dport == bpf_htons(DHCP4_CLIENT_PORT))
 			return JALUR_DHCP_V4;
 		/* server -> relay agent */
-		if (p->dport == bpf_htons(DHCP4_SERVER_PORT) && (void *)(op + 1) <= data_end &&
-		    *op == BOOTP_REPLY)
+		if (p->dport == bpf_htons(DHCP4_SERVER_PORT) &&
+		    (!udp_first_byte(data, data_end, p, l3, l4, &first) || first == BOOTP_REPLY))
 			return JALUR_DHCP_V4;
 		return 0;
 	}
-	if (p->proto == IPPROTO_UDP && p->family == JALUR_FAMILY_V6 &&
-	    p->sport == bpf_htons(DHCP6_SERVER_PORT) &&
-	    (p->dport == bpf_htons(DHCP6_CLIENT_PORT) || p->dport == bpf_htons(DHCP6_SERVER_PORT))) {
-		__u8 *type = data + l4 + sizeof(struct udphdr);
-
-		if ((void *)(type + 1) > data_end)
-			return 0;
-		if (*type == DHCP6_ADVERTISE || *type == DHCP6_REPLY || *type == DHCP6_RECONFIGURE ||
-		    *type == DHCP6_RELAY_REPL)
+	if (p->proto == IPPROTO_UDP && p->family == JALUR_FAMILY_V6) {
+		if (p->dport == bpf_htons(DHCP6_CLIENT_PORT))
+			return JALUR_DHCP_V6;
+		/* server -> relay agent (RELAY-REPL), or what a relay would pass on */
+		if (p->dport == bpf_htons(DHCP6_SERVER_PORT) &&
+		    (!udp_first_byte(data, data_end, p, l3, l4, &first) || dhcp6_server_type(first)))
 			return JALUR_DHCP_V6;
 		return 0;
 	}
-	if (p->proto == IPPROTO_ICMPV6 && p->icmp_type == ICMPV6_ROUTER_ADVERT)
+	if (p->proto == IPPROTO_ICMPV6 && p->family == JALUR_FAMILY_V6 && p->icmp_type == ICMPV6_ROUTER_ADVERT)
 		return JALUR_DHCP_RA;
 	return 0;
 }
 
-/* RFC 7113: an IPv6 packet whose header chain cannot be walked to its upper
- * layer may be a router advertisement hidden from RA guard. Only one sent
- * from a link-local address with hop limit 255 could be an RA at all. */
-static __always_inline bool maybe_hidden_ra(void *data, void *data_end, __u32 l3, int parsed)
+/* A link-local source and hop limit 255: the only packets a host takes an
+ * RA from (RFC 4861 6.1.2). */
+static __always_inline bool possible_router(const struct ipv6hdr *ip6)
+{
+	return ip6->hop_limit == 255 && ip6->saddr.in6_u.u6_addr8[0] == 0xfe &&
+	       (ip6->saddr.in6_u.u6_addr8[1] & 0xc0) == 0x80;
+}
+
+/*
+ * RFC 7113: an IPv6 packet whose header chain cannot be walked to the end
+ * of its upper-layer header may hide an RA, and, behind extension headers,
+ * a UDP header to the DHCPv6 client port. Its IPv6 header is all there is
+ * to judge it by: from a possible router it may be an RA; with extension
+ * headers it may be DHCPv6 to a client at any of its addresses (a router
+ * forwards a unicast back onto the LAN as well). Anything else has no
+ * extension header to hide behind: its upper-layer header is simply cut,
+ * and a host drops it.
+ */
+static __always_inline __u8 unwalked_kind(void *data, void *data_end, __u32 l3)
 {
 	struct ipv6hdr *ip6 = data + l3;
 
-	if (parsed != PARSE_ERR_L3 && parsed != PARSE_ERR_L4)
-		return false;
-	if ((void *)(ip6 + 1) > data_end || ip6->version != 6 || ip6->hop_limit != 255)
-		return false;
-	return ip6->saddr.in6_u.u6_addr8[0] == 0xfe && (ip6->saddr.in6_u.u6_addr8[1] & 0xc0) == 0x80;
+	if ((void *)(ip6 + 1) > data_end)
+		return 0;
+	if (possible_router(ip6))
+		return JALUR_DHCP_RA_UNPARSED;
+	return is_ipv6_ext(ip6->nexthdr) ? JALUR_DHCP_V6_UNPARSED : 0;
 }
 
 /*
  * What a parsed packet is to the inspection: a server message of some kind,
- * or 0 for everything else, which goes on without the port's lookup.
+ * or 0 for everything else, which goes on without the port's lookup. An
+ * IPv6 chain that ends past DHCP_MAX_L4_OFF or past pkt_len is marked
+ * unwalked here, where only the guard pays for the check.
  */
-static __always_inline __u8 dhcp_kind(void *data, void *data_end, int parsed, const struct packet *p)
+static __always_inline __u8 dhcp_kind(void *data, void *data_end, __u32 pkt_len, int parsed, struct packet *p)
 {
 	__u32 l3 = p->l3_off, l4 = p->l4_off;
 
-	if (l3 > DHCP_MAX_L3_OFF || l4 > DHCP_MAX_L4_OFF)
+	if (l3 > DHCP_MAX_L3_OFF)
 		return 0;
 	barrier_var(l3);
+	if (p->family == JALUR_FAMILY_V6) {
+		if (!p->chain && l4 > DHCP_MAX_L4_OFF)
+			p->chain = CHAIN_LENGTH;
+		/* the last extension header ran past the packet (the walk checks
+		 * each header's start only): before no next header or a later
+		 * fragment, nothing else noticed */
+		else if (!p->chain && l4 > pkt_len)
+			p->chain = CHAIN_TRUNCATED;
+		if (p->chain)
+			return unwalked_kind(data, data_end, l3);
+	}
+	if ((parsed != PARSE_OK && parsed != PARSE_BCAST_MCAST) || l4 > DHCP_MAX_L4_OFF)
+		return 0;
 	barrier_var(l4);
-	if (parsed == PARSE_OK || parsed == PARSE_BCAST_MCAST)
-		return server_message_kind(data, data_end, p, l4);
-	return maybe_hidden_ra(data, data_end, l3, parsed) ? JALUR_DHCP_RA_UNPARSED : 0;
+	return server_message_kind(data, data_end, p, l3, l4);
 }
 
 static __always_inline bool dhcp_trusted(const struct jalur_dhcp_port *port, const struct jalur_dhcp_event *ev)
@@ -324,7 +396,8 @@ static __always_inline bool dhcp_inspect_pkt(void *ctx, const bool skb, void *da
 	struct ethhdr *eth = data;
 	__u32 zero = 0, l4 = p->l4_off;
 
-	if (l4 > DHCP_MAX_L4_OFF)
+	/* dhcp_kind() gave a walked message's kind only within these bounds */
+	if (kind != JALUR_DHCP_RA_UNPARSED && kind != JALUR_DHCP_V6_UNPARSED && l4 > DHCP_MAX_L4_OFF)
 		return false;
 	barrier_var(l4);
 	if ((void *)(eth + 1) > data_end)
@@ -363,6 +436,15 @@ static __always_inline bool dhcp_inspect_pkt(void *ctx, const bool skb, void *da
 		}
 	} else if (kind == JALUR_DHCP_RA) {
 		ev.msg_type = ICMPV6_ROUTER_ADVERT;
+	} else if (p->chain == CHAIN_DEPTH) {
+		ev.flags |= JALUR_DHCP_EV_CHAIN_DEPTH;
+		st->chain_depth++;
+	} else if (p->chain == CHAIN_LENGTH) {
+		ev.flags |= JALUR_DHCP_EV_CHAIN_LENGTH;
+		st->chain_length++;
+	} else {
+		ev.flags |= JALUR_DHCP_EV_CHAIN_TRUNCATED;
+		st->chain_truncated++;
 	}
 	if (ev.flags & JALUR_DHCP_EV_MALFORMED)
 		st->malformed++;
@@ -418,11 +500,11 @@ static __always_inline const struct jalur_dhcp_port *inspected_port(__u32 ifinde
  * A first look at a frame's linear header, for programs that see every
  * packet of a port (jalur_tc_port): false when dhcp_inspect_pkt() could not
  * report it, whatever its mode; true when it may (then the full parse and
- * the inspection decide). IPv4 that is not UDP from port 67, IPv6 TCP, UDP
- * not from 547 and ICMPv6 other than an RA leave here. What cannot be told
- * from the linear header (a tag still in the frame, IPv6 extension headers,
- * headers past data_end, a possible router's packet that RA guard must
- * see) goes on to the full parse.
+ * the inspection decide). IPv4 that is not UDP to port 67 or 68, IPv6 TCP,
+ * UDP not to 546 or 547 and ICMPv6 other than an RA leave here. What cannot
+ * be told from the linear header (a tag still in the frame, IPv6 extension
+ * headers, headers past data_end, a possible router's packet that RA guard
+ * must see) goes on to the full parse.
  */
 static __always_inline bool maybe_server_message(void *data, void *data_end)
 {
@@ -436,31 +518,27 @@ static __always_inline bool maybe_server_message(void *data, void *data_end)
 
 		if ((void *)(iph + 1) > data_end)
 			return true;
-		/* not IPv4 inside (maybe_hidden_ra reads it as IPv6): the parser's call */
-		if (iph->version != 4)
-			return true;
 		if (iph->protocol != IPPROTO_UDP)
 			return false;
 		uh = (void *)iph + iph->ihl * 4;
 		if ((void *)(uh + 1) > data_end)
 			return true;
-		return uh->source == bpf_htons(DHCP4_SERVER_PORT);
+		return uh->dest == bpf_htons(DHCP4_CLIENT_PORT) || uh->dest == bpf_htons(DHCP4_SERVER_PORT);
 	}
 	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 
 		if ((void *)(ip6 + 1) > data_end)
 			return true;
-		/* a possible router: RA guard judges all it sends (maybe_hidden_ra) */
-		if (ip6->hop_limit == 255 && ip6->saddr.in6_u.u6_addr8[0] == 0xfe &&
-		    (ip6->saddr.in6_u.u6_addr8[1] & 0xc0) == 0x80)
+		/* a possible router: RA guard judges all it sends (unwalked_kind) */
+		if (possible_router(ip6))
 			return true;
 		if (ip6->nexthdr == IPPROTO_UDP) {
 			struct udphdr *uh = (void *)(ip6 + 1);
 
 			if ((void *)(uh + 1) > data_end)
 				return true;
-			return uh->source == bpf_htons(DHCP6_SERVER_PORT);
+			return uh->dest == bpf_htons(DHCP6_CLIENT_PORT) || uh->dest == bpf_htons(DHCP6_SERVER_PORT);
 		}
 		if (ip6->nexthdr == IPPROTO_ICMPV6) {
 			__u8 *type = (void *)(ip6 + 1);

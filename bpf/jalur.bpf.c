@@ -41,7 +41,7 @@ int jalur_xdp_lan(struct xdp_md *ctx)
 
 	parsed = parse_packet(data, data_end, data_end - data, &p);
 	/* the port is looked up for server messages only, not every packet */
-	kind = dhcp_kind(data, data_end, parsed, &p);
+	kind = dhcp_kind(data, data_end, data_end - data, parsed, &p);
 	if (kind && (port = inspected_port(ifindex)) && dhcp_inspect(ctx, port, kind, &p))
 		return XDP_DROP;
 	decide_parsed(parsed, &p, data_end - data, ifindex, &v);
@@ -63,7 +63,7 @@ int jalur_xdp_port(struct xdp_md *ctx)
 	__u8 kind;
 
 	parsed = parse_packet(data, data_end, data_end - data, &p);
-	kind = dhcp_kind(data, data_end, parsed, &p);
+	kind = dhcp_kind(data, data_end, data_end - data, parsed, &p);
 	if (!kind || !(port = inspected_port(ctx->ingress_ifindex)))
 		return XDP_PASS;
 	return dhcp_inspect(ctx, port, kind, &p) ? XDP_DROP : XDP_PASS;
@@ -91,7 +91,7 @@ int jalur_tc_port(struct __sk_buff *skb)
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	parsed = parse_packet(data, data_end, skb->len, &p);
-	kind = dhcp_kind(data, data_end, parsed, &p);
+	kind = dhcp_kind(data, data_end, skb->len, parsed, &p);
 	if (!kind || !(port = inspected_port(skb->ingress_ifindex)))
 		return TC_ACT_OK;
 	return dhcp_inspect_skb(skb, port, kind, &p) ? TC_ACT_SHOT : TC_ACT_OK;

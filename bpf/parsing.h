@@ -27,6 +27,17 @@ enum frag_kind {
 	FRAG_NON_FIRST, /* no L4 header: follows its flow by addresses */
 };
 
+/* Why parse_ipv6() did not reach the end of the upper-layer header; set on
+ * its error paths only, so the walk costs nothing more when it succeeds.
+ * Rogue DHCP/RA inspection reports it (RFC 7113: such a packet may hide an
+ * RA or a DHCPv6 server message). */
+enum chain_stop {
+	CHAIN_WALKED = 0,
+	CHAIN_DEPTH,     /* more extension headers than JALUR_MAX_IPV6_EXT */
+	CHAIN_LENGTH,    /* the upper-layer header starts past what can be read */
+	CHAIN_TRUNCATED, /* a header runs past the frame (or past a first fragment) */
+};
+
 struct packet {
 	__u32 saddr[4];
 	__u32 daddr[4];
@@ -40,7 +51,7 @@ struct packet {
 	__u16 l3_off;
 	__u16 l4_off;
 	__u8 icmp_type;
-	__u8 pad;
+	__u8 chain;  /* enum chain_stop: IPv6 only */
 };
 
 #define TCP_FLAG_FIN 0x01
@@ -189,12 +200,15 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 pkt_len,
 		return PARSE_ERR_L3;
 	if (ip6->version != 6)
 		return PARSE_ERR_L3;
-	if (bpf_ntohs(ip6->payload_len) + sizeof(*ip6) > pkt_len - p->l3_off)
-		return PARSE_ERR_L3;
-
+	/* an IPv6 packet from here on, also when its chain cannot be walked:
+	 * RA guard judges those by their addresses */
 	p->family = JALUR_FAMILY_V6;
 	__builtin_memcpy(p->saddr, &ip6->saddr, 16);
 	__builtin_memcpy(p->daddr, &ip6->daddr, 16);
+	if (bpf_ntohs(ip6->payload_len) + sizeof(*ip6) > pkt_len - p->l3_off) {
+		p->chain = CHAIN_TRUNCATED;
+		return PARSE_ERR_L3;
+	}
 	nexthdr = ip6->nexthdr;
 
 #pragma unroll
@@ -207,8 +221,10 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 pkt_len,
 
 		if (!is_ipv6_ext(nexthdr))
 			break;
-		if ((void *)(ext + 1) > data_end)
+		if ((void *)(ext + 1) > data_end) {
+			p->chain = CHAIN_TRUNCATED;
 			return PARSE_ERR_L3;
+		}
 		if (nexthdr == IPPROTO_FRAGMENT) {
 			__u16 fo = bpf_ntohs(ext->frag_off);
 
@@ -224,10 +240,14 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 pkt_len,
 			break;
 	}
 	/* still an extension header after the bounded walk: refuse to guess */
-	if (p->frag != FRAG_NON_FIRST && is_ipv6_ext(nexthdr))
+	if (p->frag != FRAG_NON_FIRST && is_ipv6_ext(nexthdr)) {
+		p->chain = CHAIN_DEPTH;
 		return PARSE_ERR_L3;
-	if (off > 0xffff)
+	}
+	if (off > 0xffff) {
+		p->chain = CHAIN_LENGTH;
 		return PARSE_ERR_L3;
+	}
 	p->proto = nexthdr;
 	p->l4_off = off;
 
@@ -235,6 +255,9 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 pkt_len,
 	if (p->frag == FRAG_NON_FIRST || nexthdr == IPPROTO_NONE)
 		return mcast ? PARSE_BCAST_MCAST : PARSE_OK;
 	ret = parse_l4(data, data_end, p);
+	/* the upper-layer header is cut: in a first fragment, by the sender */
+	if (ret == PARSE_ERR_L4)
+		p->chain = CHAIN_TRUNCATED;
 	return mcast ? PARSE_BCAST_MCAST : ret;
 }
 

@@ -57,10 +57,12 @@ struct jalur_dhcp_rate {
 };
 
 enum jalur_dhcp_kind {
-	JALUR_DHCP_V4 = 1, /* DHCPv4 server message (UDP 67 -> 68, or to a relay) */
-	JALUR_DHCP_V6 = 2, /* DHCPv6 server message (UDP 547 -> 546/547) */
+	JALUR_DHCP_V4 = 1, /* DHCPv4 server message (UDP to 68, or a BOOTREPLY to a relay on 67) */
+	JALUR_DHCP_V6 = 2, /* DHCPv6 server message (UDP to 546, or a RELAY-REPL... to 547) */
 	JALUR_DHCP_RA = 3, /* ICMPv6 router advertisement */
 	JALUR_DHCP_RA_UNPARSED = 4, /* IPv6 from a possible router whose header chain cannot be walked */
+	JALUR_DHCP_V6_UNPARSED = 5, /* other IPv6 with extension headers that cannot be walked:
+				       its UDP port, maybe 546, is hidden */
 };
 
 enum jalur_dhcp_event_flags {
@@ -69,6 +71,10 @@ enum jalur_dhcp_event_flags {
 	JALUR_DHCP_EV_NO_END = 1u << 2,    /* the options ended without the end option */
 	JALUR_DHCP_EV_OVERLOAD = 1u << 3,  /* option 52: options were also read from sname/file */
 	JALUR_DHCP_EV_NO_COOKIE = 1u << 4, /* BOOTP without the DHCP magic cookie */
+	/* *_UNPARSED: why the header chain was not walked to the end */
+	JALUR_DHCP_EV_CHAIN_DEPTH = 1u << 5,     /* more extension headers than the walk takes (6) */
+	JALUR_DHCP_EV_CHAIN_LENGTH = 1u << 6,    /* the upper-layer header past 64 KiB */
+	JALUR_DHCP_EV_CHAIN_TRUNCATED = 1u << 7, /* a header cut by the frame's end or a fragment's */
 };
 
 /* ring buffer "dhcp_events": one per untrusted server message that passed
@@ -90,7 +96,8 @@ struct jalur_dhcp_event {
 };
 
 /* map "dhcp_stats": per-CPU array of one. Every untrusted server message
- * ends as exactly one of events, suppressed or ringbuf_full. */
+ * ends as exactly one of events, suppressed or ringbuf_full; every
+ * *_UNPARSED one inspected counts in exactly one chain_* reason. */
 struct jalur_dhcp_stats {
 	__u64 inspected;    /* server messages seen on inspected ports */
 	__u64 trusted;      /* ... from a trusted port, MAC or server */
@@ -99,6 +106,9 @@ struct jalur_dhcp_stats {
 	__u64 ringbuf_full; /* untrusted: the ring buffer had no room */
 	__u64 dropped;      /* guard mode drops */
 	__u64 malformed;    /* options that ran past the message */
+	__u64 chain_depth;     /* *_UNPARSED inspected: too many extension headers */
+	__u64 chain_length;    /* ... the upper-layer header past 64 KiB */
+	__u64 chain_truncated; /* ... a header cut short */
 };
 
 #endif /* JALUR_DHCP_GUARD_H */

@@ -44,6 +44,15 @@ DhcpMessage offer(uint8_t type = kOffer, const char *server_id = "192.0.2.66")
     return m;
 }
 
+// A client's message (BOOTREQUEST) of DHCP type `type`, e.g. 1: DISCOVER
+DhcpMessage request(uint8_t type)
+{
+    auto m = offer(type);
+    m.op = 1;
+    m.yiaddr = {};
+    return m;
+}
+
 PacketBuilder &dhcp4_headers(PacketBuilder &b, const char *src_mac = kRogueMac)
 {
     return b.eth(src_mac, "ff:ff:ff:ff:ff:ff").ipv4("192.0.2.66", "255.255.255.255").udp(67, 68);
@@ -153,7 +162,7 @@ TEST_CASE("guard mode drops the rogue message and says so")
     CHECK(lab.fx.dp().dhcp_stats_sum().dropped == 1);
     // client traffic on the same port still flows and is balanced as usual
     auto discover = PacketBuilder().eth("02:00:00:00:00:0c", "ff:ff:ff:ff:ff:ff")
-                        .ipv4("0.0.0.0", "255.255.255.255").udp(68, 67).payload(offer(1).build()).build();
+                        .ipv4("0.0.0.0", "255.255.255.255").udp(68, 67).payload(request(1).build()).build();
     CHECK(lab.run(discover) == Verdict::Pass);
     CHECK(lab.fx.drain_dhcp_events().empty());
 }
@@ -387,13 +396,16 @@ TEST_CASE("an IPv6 packet from a possible router whose header chain cannot be wa
     {
         Lab lab(hook, JALUR_DHCP_GUARD);
         CHECK(lab.run(ra(deep)) == Verdict::Drop);
-        CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA_UNPARSED);
+        auto ev = only_event(lab.fx);
+        CHECK(ev.kind == JALUR_DHCP_RA_UNPARSED);
+        CHECK(ev.flags == (JALUR_DHCP_EV_DROPPED | JALUR_DHCP_EV_CHAIN_DEPTH));
+        CHECK(lab.fx.dp().dhcp_stats_sum().chain_depth == 1);
     }
-    SECTION("not from a router: a hop limit under 255 cannot be an RA")
+    SECTION("not from a router: a hop limit under 255 cannot be an RA, but the hidden header may be DHCPv6's")
     {
         Lab lab(hook, JALUR_DHCP_GUARD);
-        CHECK(lab.run(ra(deep, 64)) == Verdict::Pass);
-        CHECK(lab.fx.drain_dhcp_events().empty());
+        CHECK(lab.run(ra(deep, 64)) == Verdict::Drop);
+        CHECK(only_event(lab.fx).kind == JALUR_DHCP_V6_UNPARSED);
     }
     SECTION("alert: passed and reported")
     {
@@ -401,6 +413,150 @@ TEST_CASE("an IPv6 packet from a possible router whose header chain cannot be wa
         CHECK(lab.run(ra(deep)) == Verdict::Pass);
         CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA_UNPARSED);
     }
+}
+
+namespace {
+
+// Four unknown options of 255 bytes each (type 0x1e: skip if unknown), about
+// 1 KB: Linux takes them (no more than 8 options, no PadN over 7 bytes).
+Ipv6Ext kilobyte_of(uint8_t type)
+{
+    Bytes body;
+    for (int i = 0; i < 4; i++) {
+        body.push_back(0x1e);
+        body.push_back(255);
+        body.insert(body.end(), 255, 0xab);
+    }
+    return {type, body};
+}
+
+Bytes dhcp6(uint16_t sport, uint16_t dport, uint8_t type, std::vector<Ipv6Ext> exts = {},
+            const char *src = "fe80::66", const char *dst = "fe80::c")
+{
+    PacketBuilder b;
+    b.eth(kRogueMac, "02:00:00:00:00:0c").ipv6(src, dst);
+    for (auto &e : exts)
+        b.ipv6_ext(e);
+    return b.udp(sport, dport).payload({type, 0x12, 0x34, 0x56, 0, 1, 0, 0}).build();
+}
+
+} // namespace
+
+// Issue 18, finding 1: the walk's 1 KB bound returned "not a server
+// message" before RA guard looked at the packet.
+TEST_CASE("an RA or DHCPv6 message behind about 1 KB of extension headers is caught")
+{
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    auto type = GENERATE(uint8_t{IPPROTO_DSTOPTS}, uint8_t{IPPROTO_HOPOPTS});
+    INFO("header " << int(type));
+    SECTION("guard: dropped and reported")
+    {
+        Lab lab(hook, JALUR_DHCP_GUARD);
+        CHECK(lab.run(ra({kilobyte_of(type)})) == Verdict::Drop);
+        CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA);
+        CHECK(lab.run(dhcp6(547, 546, 2, {kilobyte_of(type)})) == Verdict::Drop);
+        auto ev = only_event(lab.fx);
+        CHECK(ev.kind == JALUR_DHCP_V6);
+        CHECK(ev.msg_type == 2);
+        CHECK(ev.xid == 0x123456);
+        auto st = lab.fx.dp().dhcp_stats_sum();
+        CHECK(st.inspected == 2);
+        CHECK(st.dropped == 2);
+    }
+    SECTION("alert: passed and reported")
+    {
+        Lab lab(hook, JALUR_DHCP_ALERT);
+        CHECK(lab.run(ra({kilobyte_of(type), {IPPROTO_DSTOPTS, {}}})) == Verdict::Pass);
+        CHECK(only_event(lab.fx).kind == JALUR_DHCP_RA);
+    }
+}
+
+// Issue 18, finding 2: only UDP from port 67 (547) was a server message.
+TEST_CASE("a DHCP server message is caught whatever its source port")
+{
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
+    for (uint16_t sport : {1234, 68, 0, 546, 65535}) {
+        INFO("source port " << sport);
+        for (uint8_t t : {kOffer, kAck}) {
+            auto f = PacketBuilder().eth(kRogueMac, "ff:ff:ff:ff:ff:ff").ipv4("192.0.2.66", "255.255.255.255")
+                         .udp(sport, 68).payload(offer(t).build()).build();
+            CHECK(lab.run(f) == Verdict::Drop);
+            auto ev = only_event(lab.fx);
+            CHECK(ev.kind == JALUR_DHCP_V4);
+            CHECK(ev.msg_type == t);
+        }
+        // a BOOTREPLY to a relay agent
+        auto to_relay = PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01").ipv4("192.0.2.66", "192.0.2.254")
+                            .udp(sport, 67).payload(offer().build()).build();
+        CHECK(lab.run(to_relay) == Verdict::Drop);
+        CHECK(only_event(lab.fx).kind == JALUR_DHCP_V4);
+        // DHCPv6 to a client, and a RELAY-REPL to a relay
+        CHECK(lab.run(dhcp6(sport, 546, 7)) == Verdict::Drop);
+        CHECK(only_event(lab.fx).msg_type == 7);
+        CHECK(lab.run(dhcp6(sport, 547, 13)) == Verdict::Drop);
+        CHECK(only_event(lab.fx).msg_type == 13);
+    }
+    // a client's own messages still pass: REQUEST to 67, SOLICIT to 547
+    auto req = PacketBuilder().eth("02:00:00:00:00:0c", "ff:ff:ff:ff:ff:ff").ipv4("0.0.0.0", "255.255.255.255")
+                   .udp(68, 67).payload(request(3).build()).build();
+    CHECK(lab.run(req) == Verdict::Pass);
+    CHECK(lab.run(dhcp6(546, 547, 1, {}, "fe80::c", "ff02::1:2")) == Verdict::Pass);
+    CHECK(lab.fx.drain_dhcp_events().empty());
+    CHECK(lab.fx.dp().dhcp_stats_sum().inspected == 25);
+}
+
+// A first fragment that ends before the bytes that tell a reply from a
+// request: its other fragments give the receiver the whole message.
+TEST_CASE("a first fragment that hides what follows the UDP or extension headers is caught")
+{
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
+    SECTION("IPv4: only the UDP header to a relay's port 67, the frame padded to 60 bytes")
+    {
+        auto f = PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01").ipv4("192.0.2.66", "192.0.2.254")
+                     .ipv4_fragment(0, true).udp(1234, 67).build();
+        REQUIRE(f.size() == 60);
+        CHECK(lab.run(f) == Verdict::Drop);
+        CHECK(only_event(lab.fx).kind == JALUR_DHCP_V4);
+    }
+    SECTION("IPv6: the ICMPv6 or UDP header left to the next fragment, to a multicast group")
+    {
+        // fragment header, then 8 bytes of destination options; the
+        // upper-layer header would be in the second fragment
+        auto cut_after_ext = [](uint8_t l4, uint8_t hop_limit) {
+            auto f = PacketBuilder().eth(kRogueMac, "33:33:00:00:00:01").ipv6("fe80::66", "ff02::1")
+                         .ipv6_fragment(0, true).ipv6_ext({IPPROTO_DSTOPTS, {}}).proto(l4).build();
+            f.resize(14 + 40 + 8 + 8);
+            f[14 + 4] = 0, f[14 + 5] = 16; // payload length: the two extension headers
+            f[14 + 7] = hop_limit;
+            return f;
+        };
+        CHECK(lab.run(cut_after_ext(IPPROTO_ICMPV6, 255)) == Verdict::Drop);
+        auto ev = only_event(lab.fx);
+        CHECK(ev.kind == JALUR_DHCP_RA_UNPARSED);
+        CHECK(ev.flags == (JALUR_DHCP_EV_DROPPED | JALUR_DHCP_EV_CHAIN_TRUNCATED));
+        CHECK(lab.run(cut_after_ext(IPPROTO_UDP, 64)) == Verdict::Drop);
+        CHECK(only_event(lab.fx).kind == JALUR_DHCP_V6_UNPARSED);
+        CHECK(lab.fx.dp().dhcp_stats_sum().chain_truncated == 2);
+    }
+}
+
+TEST_CASE("IPv6 that cannot be walked but has no extension header to hide behind passes")
+{
+    auto hook = EACH_HOOK;
+    INFO("program " << hook);
+    Lab lab(hook, JALUR_DHCP_GUARD);
+    // a UDP header cut by the frame's end: a host drops it, nothing hides
+    auto f = PacketBuilder().eth(kRogueMac, "02:00:00:00:00:0c").ipv6("2001:db8::66", "2001:db8::c")
+                 .udp(1234, 546).build();
+    f.resize(14 + 40 + 4);
+    f[14 + 5] = 4; // payload length
+    CHECK(lab.run(f) == Verdict::Pass);
+    CHECK(lab.fx.dp().dhcp_stats_sum().inspected == 0);
 }
 
 TEST_CASE("the rate limit bounds events per source MAC and counts every suppressed message exactly")
@@ -466,10 +622,7 @@ Outcome outcome(Lab &lab, const Bytes &frame)
     auto v = lab.run(frame);
     auto evs = lab.fx.drain_dhcp_events();
     auto after = lab.fx.dp().dhcp_stats_sum();
-    return {v, evs,
-            {after.inspected - before.inspected, after.trusted - before.trusted, after.events - before.events,
-             after.suppressed - before.suppressed, after.ringbuf_full - before.ringbuf_full,
-             after.dropped - before.dropped, after.malformed - before.malformed}};
+    return {v, evs, dhcp_stats_minus(after, before)};
 }
 
 Bytes with_ethertype(Bytes f, uint16_t type)
@@ -500,7 +653,9 @@ TEST_CASE("the tc port program and the XDP port program agree frame by frame")
         {"TCP", tcp_syn("192.0.2.10", "198.51.100.10", 40000, 80)},
         {"DNS", udp_datagram("192.0.2.10", "198.51.100.10", 5353, 53)},
         {"DISCOVER", PacketBuilder().eth("02:00:00:00:00:0c", "ff:ff:ff:ff:ff:ff").ipv4("0.0.0.0", "255.255.255.255")
-                         .udp(68, 67).payload(offer(1).build()).build()},
+                         .udp(68, 67).payload(request(1).build()).build()},
+        {"OFFER from port 1234", PacketBuilder().eth(kRogueMac, "ff:ff:ff:ff:ff:ff").ipv4("192.0.2.66", "255.255.255.255")
+                                     .udp(1234, 68).payload(offer().build()).build()},
         {"OFFER", dhcp4(offer())},
         {"relay forwarding a request", PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01")
                                            .ipv4("192.0.2.254", "192.0.2.1").udp(67, 67)
@@ -524,6 +679,16 @@ TEST_CASE("the tc port program and the XDP port program agree frame by frame")
         {"neighbour solicitation", icmp6_from("fe80::66", 135)},
         {"a possible router behind too many headers", ra(std::vector<Ipv6Ext>(8, Ipv6Ext{IPPROTO_DSTOPTS, {}}))},
         {"too many headers, hop limit 64", ra(std::vector<Ipv6Ext>(8, Ipv6Ext{IPPROTO_DSTOPTS, {}}), 64)},
+        {"RA behind 1 KB of destination options", ra({kilobyte_of(IPPROTO_DSTOPTS)})},
+        {"DHCPv6 REPLY from port 1234", dhcp6(1234, 546, 7)},
+        {"a first fragment of only the UDP header to port 67",
+         PacketBuilder().eth(kRogueMac, "02:00:00:00:00:01").ipv4("192.0.2.66", "192.0.2.254")
+             .ipv4_fragment(0, true).udp(1234, 67).build()},
+        {"IPv6 TCP with its header cut", [] {
+             auto f = tcp_syn("2001:db8::10", "2001:db8:1::10", 40000, 443);
+             f.resize(14 + 40 + 10);
+             return f;
+         }()},
         {"802.1Q OFFER", PacketBuilder().eth(kRogueMac, "ff:ff:ff:ff:ff:ff").vlan(42)
                              .ipv4("192.0.2.66", "255.255.255.255").udp(67, 68).payload(offer().build()).build()},
         {"QinQ TCP", PacketBuilder().eth().vlan(100, 0x88a8).vlan(42).ipv4("192.0.2.10", "198.51.100.10")
@@ -551,5 +716,5 @@ TEST_CASE("the tc port program and the XDP port program agree frame by frame")
         CHECK(t.stats.dropped == x.stats.dropped);
         CHECK(t.stats.malformed == x.stats.malformed);
     }
-    CHECK(dropped == 8); // both sides of the first look are covered
+    CHECK(dropped == 12); // both sides of the first look are covered
 }

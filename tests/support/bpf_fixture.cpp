@@ -178,6 +178,11 @@ TcResult BpfFixture::run_tc_port(const Bytes &frame, uint32_t ingress_ifindex)
     return run_tc(dp_->tc_port_fd(), frame, ingress_ifindex, 0);
 }
 
+std::optional<TcResult> BpfFixture::try_run_tc_port(const Bytes &frame, uint32_t ingress_ifindex)
+{
+    return try_run_tc(dp_->tc_port_fd(), frame, ingress_ifindex, 0);
+}
+
 void BpfFixture::add_wan(uint32_t id, jalur_wan_state state)
 {
     jalur_wan w{};
@@ -240,6 +245,15 @@ static PacketBuilder ip_frame(const std::string &src, const std::string &dst)
     else
         b.ipv4(src, dst);
     return b;
+}
+
+jalur_dhcp_stats dhcp_stats_minus(const jalur_dhcp_stats &after, const jalur_dhcp_stats &before)
+{
+    return {after.inspected - before.inspected,   after.trusted - before.trusted,
+            after.events - before.events,         after.suppressed - before.suppressed,
+            after.ringbuf_full - before.ringbuf_full, after.dropped - before.dropped,
+            after.malformed - before.malformed,   after.chain_depth - before.chain_depth,
+            after.chain_length - before.chain_length, after.chain_truncated - before.chain_truncated};
 }
 
 Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport)

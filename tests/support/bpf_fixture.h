@@ -43,6 +43,7 @@ public:
     std::optional<TcResult> try_run_tc_lan(const Bytes &frame);
     TcResult run_tc_wan(const Bytes &frame, uint32_t ingress_ifindex);
     TcResult run_tc_port(const Bytes &frame, uint32_t ingress_ifindex = 1); // the bridge-port tc program
+    std::optional<TcResult> try_run_tc_port(const Bytes &frame, uint32_t ingress_ifindex = 1);
 
     // WAN id -> fwmark 0x100 + id; ifindex 100 + id.
     void add_wan(uint32_t id, jalur_wan_state state = JALUR_WAN_UP);
@@ -72,6 +73,9 @@ private:
     XdpResult run_xdp_prog(int prog_fd, const Bytes &frame);
     std::unique_ptr<datapath::Datapath> dp_;
 };
+
+// Counter by counter: what happened between two readings.
+jalur_dhcp_stats dhcp_stats_minus(const jalur_dhcp_stats &after, const jalur_dhcp_stats &before);
 
 // A TCP SYN from client to server, v4 or v6 by the address form.
 Bytes tcp_syn(const std::string &src, const std::string &dst, uint16_t sport, uint16_t dport);

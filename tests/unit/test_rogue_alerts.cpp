@@ -114,3 +114,19 @@ TEST_CASE("a folded window ends when the next event comes, too")
     CHECK(out[0].servers == 2); // servers 1 and 2, folded
     CHECK(out[1].first);        // server 9, in the new window's budget
 }
+
+TEST_CASE("an IPv6 packet hiding its headers names what it may hide and why its chain was not walked")
+{
+    jalur_dhcp_event ev{};
+    inet_pton(AF_INET6, "fe80::66", ev.src_addr);
+    ev.kind = JALUR_DHCP_RA_UNPARSED;
+    ev.flags = JALUR_DHCP_EV_DROPPED | JALUR_DHCP_EV_CHAIN_DEPTH;
+    CHECK(event_line(event_fields(ev, "lanp2")) ==
+          "rogue DHCP server 00:00:00:00:00:00 (fe80::66) on lanp2: IPv6 packet hiding its headers (possible RA, "
+          "too many extension headers); dropped");
+    ev.kind = JALUR_DHCP_V6_UNPARSED;
+    ev.flags = JALUR_DHCP_EV_CHAIN_TRUNCATED;
+    CHECK(message_name(ev) == "IPv6 packet hiding its headers (possible DHCPv6, a header cut short)");
+    ev.flags = JALUR_DHCP_EV_CHAIN_LENGTH;
+    CHECK(message_name(ev) == "IPv6 packet hiding its headers (possible DHCPv6, headers past 64 KiB)");
+}

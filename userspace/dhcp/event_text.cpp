@@ -23,6 +23,18 @@ std::string ipv6_text(const uint32_t *addr)
     return inet_ntop(AF_INET6, addr, buf, sizeof buf) ? buf : "";
 }
 
+// Why the header chain could not be walked (bpf/parsing.h, chain_stop).
+std::string chain_text(uint32_t flags)
+{
+    if (flags & JALUR_DHCP_EV_CHAIN_DEPTH)
+        return ", too many extension headers";
+    if (flags & JALUR_DHCP_EV_CHAIN_LENGTH)
+        return ", headers past 64 KiB";
+    if (flags & JALUR_DHCP_EV_CHAIN_TRUNCATED)
+        return ", a header cut short";
+    return "";
+}
+
 } // namespace
 
 std::string mac_text(const uint8_t *m)
@@ -54,7 +66,9 @@ std::string message_name(const jalur_dhcp_event &ev)
     case JALUR_DHCP_RA:
         return "router advertisement";
     case JALUR_DHCP_RA_UNPARSED:
-        return "IPv6 packet hiding its headers (possible RA)";
+        return "IPv6 packet hiding its headers (possible RA" + chain_text(ev.flags) + ")";
+    case JALUR_DHCP_V6_UNPARSED:
+        return "IPv6 packet hiding its headers (possible DHCPv6" + chain_text(ev.flags) + ")";
     default:
         return "unknown";
     }

@@ -23,8 +23,9 @@ def offer(xid: int) -> bytes:
     return bootp + options
 
 
-def frame(src_mac: bytes, payload: bytes) -> bytes:
-    udp = struct.pack("!HHHH", 67, 68, 8 + len(payload), 0) + payload
+def frame(src_mac: bytes, payload: bytes, sport: int = 67) -> bytes:
+    """A broadcast from 192.0.2.66:sport to port 68 (UDP checksum 0: none)."""
+    udp = struct.pack("!HHHH", sport, 68, 8 + len(payload), 0) + payload
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
                      socket.inet_aton("192.0.2.66"), socket.inet_aton("255.255.255.255"))
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
