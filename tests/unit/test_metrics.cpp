@@ -215,6 +215,21 @@ TEST_CASE("metrics: a WAN kept as the last resort is down, in its own state, and
     CHECK(render_status_text(s).find(" last_resort ") != std::string::npos);
 }
 
+TEST_CASE("metrics: IPv6 the guard could not walk is counted by why, in metrics and status")
+{
+    Status s = sample_status();
+    s.dhcp.chain_depth = 1;
+    s.dhcp.chain_length = 2;
+    s.dhcp.chain_truncated = 3;
+    Writer w;
+    render_metrics(s, w);
+    CHECK(w.errors().empty());
+    CHECK(w.text().find("jalur_dhcp_unparsed_total{reason=\"depth\"} 1\n") != std::string::npos);
+    CHECK(w.text().find("jalur_dhcp_unparsed_total{reason=\"length\"} 2\n") != std::string::npos);
+    CHECK(w.text().find("jalur_dhcp_unparsed_total{reason=\"truncated\"} 3\n") != std::string::npos);
+    CHECK(render_status_json(s).find("\"unparsed_truncated\":3") != std::string::npos);
+}
+
 TEST_CASE("metrics: status JSON carries the maps' view and the agent's health")
 {
     auto json = render_status_json(sample_status());

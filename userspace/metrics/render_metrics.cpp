@@ -62,6 +62,12 @@ void dhcp_families(const jalur_dhcp_stats &d, Writer &w)
     w.family("jalur_dhcp_malformed_total", Type::Counter,
              "Server messages whose options ran past the message (still judged by their source).");
     w.sample({}, d.malformed);
+    w.family("jalur_dhcp_unparsed_total", Type::Counter,
+             "IPv6 packets that may carry a router advertisement or a DHCPv6 answer but whose extension-header "
+             "chain could not be walked (judged as rogue), by why.");
+    w.sample({{"reason", "depth"}}, d.chain_depth);
+    w.sample({{"reason", "length"}}, d.chain_length);
+    w.sample({{"reason", "truncated"}}, d.chain_truncated);
 }
 
 void wan_families(const Status &s, Writer &w)

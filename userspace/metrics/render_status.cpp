@@ -109,6 +109,9 @@ std::string render_status_json(const Status &s)
         .field("ringbuf_full", s.dhcp.ringbuf_full)
         .field("dropped", s.dhcp.dropped)
         .field("malformed", s.dhcp.malformed)
+        .field("unparsed_depth", s.dhcp.chain_depth)
+        .field("unparsed_length", s.dhcp.chain_length)
+        .field("unparsed_truncated", s.dhcp.chain_truncated)
         .end_object();
     if (s.agent) {
         j.key("agent")
