@@ -58,10 +58,7 @@ Result<void> Agent::apply_routing(const control::RoutingState &wanted, bool forc
             routing_->remove_all();
         routing_ = std::make_unique<routing::PolicyRouting>(*nl_, wanted.fwmark_mask);
     }
-    std::vector<routing::WanRouting> wans;
-    for (const auto &w : wanted.wans)
-        wans.push_back({w.name, w.ifindex, w.table, w.fwmark, w.gateway4, w.gateway6, w.main_default});
-    auto r = routing_->apply(wans, wanted.unreachable_from);
+    auto r = routing_->apply(wanted.wans, wanted.unreachable_from);
     if (r)
         routed_ = wanted;
     else

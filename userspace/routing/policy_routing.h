@@ -14,6 +14,7 @@
 // be found and repaired (repair_watch.h decides when).
 #pragma once
 
+#include "control/desired.h"
 #include "routing/drift.h"
 #include "routing/netlink.h"
 
@@ -23,15 +24,8 @@
 
 namespace jalur::routing {
 
-struct WanRouting {
-    std::string name;
-    int ifindex = 0;
-    uint32_t table = 0;
-    uint32_t fwmark = 0;
-    std::optional<Prefix> gateway4; // /32
-    std::optional<Prefix> gateway6; // /128
-    bool main_default = false;      // carries the router's own traffic
-};
+// one WAN's table and rule, as the control core wants them
+using WanRouting = control::WanRoute;
 
 class PolicyRouting {
 public:
