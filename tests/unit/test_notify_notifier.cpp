@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 using namespace jalur;
 using namespace jalur::notify;
@@ -83,6 +84,31 @@ TEST_CASE("notifier: with no live WAN alerts wait on disk, the oldest kept when 
     REQUIRE(first.parts.size() == 1);
     CHECK(first.parts[0].find("WAN isp0 is down") != std::string::npos);
     CHECK(first.parts[0].find("&lt;probe&gt; lost") != std::string::npos); // escaped
+}
+
+// Before: with the spool on a full disk, alerts were dropped with one generic
+// warning and no count.
+TEST_CASE("notifier: alerts raised while the spool cannot be written are kept, counted and written later")
+{
+    Fixture f;
+    auto n = Notifier::start(f.cfg);
+    REQUIRE(n);
+    fs::remove_all(f.cfg.spool);
+    for (int i = 0; i < 3; i++)
+        CHECK(n.value()->raise(wan_down(i)));
+    auto s = n.value()->stats();
+    CHECK(s.queued == 3);
+    CHECK(s.unspooled == 3);
+    CHECK(s.dropped == 0);
+
+    fs::create_directory(f.cfg.spool);
+    CHECK(n.value()->raise(wan_down(3))); // wakes the worker, which tries the disk again
+    for (int i = 0; i < 100 && n.value()->stats().unspooled; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    s = n.value()->stats();
+    CHECK(s.unspooled == 0);
+    CHECK(s.queued == 4);
+    CHECK(f.files(".alert") == 4);
 }
 
 TEST_CASE("notifier: a bad token source stops the start and names the place")

@@ -152,11 +152,28 @@ Result<void> Notifier::raise(const Alert &a)
                       "say how many were dropped" + (r ? "" : " (" + r.error().message + ")"));
     }
     auto seq = spool_.add(std::move(e));
-    if (!seq)
-        return seq.error();
-    spdlog::debug("alert {} queued: {}", seq.value(), name);
+    if (spool_.unspooled() && !spool_failing_) {
+        spool_failing_ = true;
+        spdlog::error("alerts: cannot write to the spool ({}): alerts are held in memory (at most {}; beyond, the "
+                      "oldest are dropped and counted), sent all the same, and written when the spool works again",
+                      spool_.write_error(), Spool::kMaxUnspooled);
+    }
+    spdlog::debug("alert {} queued: {}", seq, name);
     wake_.notify_all();
     return {};
+}
+
+// Every pass of the worker while alerts are held in memory only: when the
+// disk has room again, they are written, and a crash no longer loses them.
+void Notifier::retry_spool()
+{
+    if (!spool_.unspooled())
+        return;
+    size_t held = spool_.unspooled();
+    if (spool_.retry_unspooled()) {
+        spool_failing_ = false;
+        spdlog::info("alerts: the spool {} takes alerts again; {} held in memory are written", cfg_.spool, held);
+    }
 }
 
 void Notifier::set_path(uint32_t fwmark)
@@ -177,7 +194,7 @@ void Notifier::set_path(uint32_t fwmark)
 Stats Notifier::stats() const
 {
     std::lock_guard lk(mu_);
-    Stats s{spool_.size(), 0.0, last_success_unix_, sent_, failed_, dropped_};
+    Stats s{spool_.size(), 0.0, last_success_unix_, sent_, failed_, dropped_ + spool_.lost(), spool_.unspooled()};
     if (!spool_.entries().empty()) {
         int64_t oldest = INT64_MAX;
         for (const auto &[seq, e] : spool_.entries())
@@ -203,14 +220,19 @@ void Notifier::run()
 
     std::unique_lock lk(mu_);
     while (!stopping_) {
+        retry_spool();
         remove_complete();
         report_drops();
         write_status();
+        // alerts held in memory: look at the disk again every few seconds
+        Clock::time_point wake = spool_.unspooled() ? Clock::now() + std::chrono::seconds(5) : Clock::time_point::max();
         if (path_ == 0 || spool_.size() == 0) {
-            wake_.wait(lk);
+            if (wake == Clock::time_point::max())
+                wake_.wait(lk);
+            else
+                wake_.wait_until(lk, wake);
             continue;
         }
-        Clock::time_point wake = Clock::time_point::max();
         auto w = next_work(Clock::now(), wake);
         if (!w) {
             if (wake == Clock::time_point::max())
@@ -363,10 +385,7 @@ void Notifier::report_drops()
     e.parts = {"⚠️ <b>" + html_escape(host_) + ": " + std::to_string(n) + " alert(s) dropped</b>\nThe alert queue "
                "was full (" + std::to_string(cfg_.queue_limit) + " waiting while nothing could be sent): the oldest "
                "were kept, the newest dropped."};
-    if (auto r = spool_.add(std::move(e)); !r) {
-        spdlog::error("alerts: {}", r.error().message);
-        return;
-    }
+    spool_.add(std::move(e));
     if (auto r = spool_.set_dropped(0); !r)
         spdlog::error("alerts: {}", r.error().message);
 }
@@ -406,7 +425,8 @@ void Notifier::write_status()
         .field("last_success_unix", last_success_unix_)
         .field("sent", sent_)
         .field("failed", failed_)
-        .field("dropped", dropped_)
+        .field("dropped", dropped_ + spool_.lost())
+        .field("unspooled", static_cast<uint64_t>(spool_.unspooled()))
         .field("path_fwmark", path_)
         .field("running", !stopping_.load())
         .end_object();
