@@ -8,6 +8,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
 #include <thread>
 
 using namespace jalur;
@@ -119,4 +122,30 @@ TEST_CASE("notifier: a bad token source stops the start and names the place")
     auto n = Notifier::start(f.cfg);
     REQUIRE_FALSE(n);
     CHECK(n.error().message.find("t.yaml:12:16") != std::string::npos);
+}
+
+TEST_CASE("notifier: a token file that is not a token names the file and why, and is not read whole")
+{
+    Fixture f;
+    f.cfg.token_env.clear();
+    f.cfg.token_where = {"t.yaml", 9, 17};
+    std::string warning;
+    f.cfg.token_file = "/dev/zero";
+    auto big = read_token(f.cfg, warning);
+    REQUIRE_FALSE(big);
+    CHECK(big.error().message ==
+          "t.yaml:9:17: notify.telegram.token_file /dev/zero: not a bot token (the file is larger than 4096 bytes); "
+          "its content is not shown");
+
+    f.cfg.token_file = f.root + "/token";
+    {
+        std::ofstream(f.cfg.token_file) << "42:abc def\n";
+    }
+    ::chmod(f.cfg.token_file.c_str(), 0644);
+    auto bad = read_token(f.cfg, warning);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find("t.yaml:9:17: notify.telegram.token_file " + f.cfg.token_file + ": not a bot token") ==
+          0);
+    CHECK(bad.error().message.find("abc") == std::string::npos); // the value is never shown
+    CHECK(warning.find("other users may read it (mode 0644)") != std::string::npos);
 }

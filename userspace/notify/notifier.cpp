@@ -41,6 +41,10 @@ std::string hostname()
 
 } // namespace
 
+namespace {
+constexpr size_t kMaxTokenFileBytes = 4096;
+}
+
 Result<std::string> read_token(const config::Notify &cfg, std::string &warning)
 {
     std::string token, where;
@@ -55,12 +59,16 @@ Result<std::string> read_token(const config::Notify &cfg, std::string &warning)
             warning = where + ": other users may read it (mode " + mode + "); the bot token should be private: chmod 600 " +
                       cfg.token_file;
         }
-        std::ifstream in(cfg.token_file);
+        std::ifstream in(cfg.token_file, std::ios::binary);
         if (!in)
             return errorf(where + ": " + std::strerror(errno));
-        std::stringstream ss;
-        ss << in.rdbuf();
-        token = ss.str();
+        // a token is about 46 bytes: a bigger file is not read whole
+        token.assign(kMaxTokenFileBytes + 1, '\0');
+        in.read(token.data(), static_cast<std::streamsize>(token.size()));
+        token.resize(static_cast<size_t>(in.gcount()));
+        if (token.size() > kMaxTokenFileBytes)
+            return errorf(where + ": not a bot token (the file is larger than " +
+                          std::to_string(kMaxTokenFileBytes) + " bytes); its content is not shown");
     } else {
         where = cfg.token_where.str() + ": notify.telegram.token_env " + cfg.token_env;
         const char *v = std::getenv(cfg.token_env.c_str());
