@@ -201,7 +201,7 @@ void HttpServer::Impl::accept_all()
                 spdlog::warn("metrics endpoint: accept: {}", std::strerror(errno));
             return;
         }
-        if (reading.size() >= limits.max_connections) {
+        if (!reading.empty() && reading.size() >= limits.max_connections) {
             // the oldest has had the longest to send its request: it makes room
             auto oldest = std::min_element(reading.begin(), reading.end(), [](const auto &a, const auto &b) {
                 return a.second.accepted < b.second.accepted;
