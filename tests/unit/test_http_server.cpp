@@ -145,3 +145,25 @@ TEST_CASE("http server: /healthz answers while 50 idle and 8 trickling connectio
     for (int fd : idle)
         ::close(fd);
 }
+
+TEST_CASE("http server: more idle connections than it keeps open do not keep /healthz out")
+{
+    ServerLimits limits;
+    limits.max_connections = 16;
+    auto s = HttpServer::start("127.0.0.1", 0, handlers(), limits);
+    REQUIRE(s);
+    uint16_t port = s.value()->port();
+    std::vector<int> idle;
+    for (int i = 0; i < 40; i++)
+        if (int fd = connect_to(port); fd >= 0) // the kernel completes the handshake: the backlog holds the rest
+            idle.push_back(fd);
+    REQUIRE(idle.size() == 40);
+    auto t0 = Clock::now();
+    auto reply = exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(5));
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+    INFO("took " << took << " ms");
+    CHECK(reply.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(took < 1900); // before the 2 s request deadline: idle ones made room
+    for (int fd : idle)
+        ::close(fd);
+}

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -30,6 +31,10 @@ namespace jalur::metrics {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// At max_connections, a connection still sending its request this long
+// after its accept is closed for a newcomer.
+constexpr std::chrono::milliseconds kEvictAfter{500};
 
 struct Request {
     std::string method, path, query, version;
@@ -129,6 +134,8 @@ struct HttpServer::Impl {
     bool stopping = false;
 
     std::map<int, Connection> reading; // by fd: only the reader thread touches it
+    std::atomic<unsigned> open{0};      // reading, waiting for a worker or being answered
+    bool accepting = true;              // false: at max_connections, new ones wait in the backlog
     std::thread reader;
     std::vector<std::thread> workers;
 
@@ -136,6 +143,7 @@ struct HttpServer::Impl {
     void accept_all();
     void receive(Connection &c);
     void close_reading(int fd);
+    void set_accepting(bool on);
     void hand_over(int fd, const Request &r);
     void work();
     std::string answer(const Request &r);
@@ -187,12 +195,37 @@ void HttpServer::Impl::read_loop()
                 late.push_back(fd);
         for (int fd : late)
             close_reading(fd); // a request not sent in time gets no answer: the client is slow or idle
+        if (!accepting)
+            accept_all(); // workers may have made room, or a reading connection grown old enough to make it
     }
+}
+
+void HttpServer::Impl::set_accepting(bool on)
+{
+    if (on == accepting)
+        return;
+    epoll_event ev{};
+    ev.events = on ? static_cast<uint32_t>(EPOLLIN) : 0u;
+    ev.data.fd = listener.get();
+    ::epoll_ctl(epoll.get(), EPOLL_CTL_MOD, listener.get(), &ev);
+    accepting = on;
 }
 
 void HttpServer::Impl::accept_all()
 {
     for (;;) {
+        if (open >= limits.max_connections) {
+            // A connection still sending its request after kEvictAfter makes
+            // room (idle clients cannot keep newcomers out); otherwise new
+            // ones wait in the kernel's backlog until a worker is done.
+            auto oldest = std::min_element(reading.begin(), reading.end(), [](const auto &a, const auto &b) {
+                return a.second.accepted < b.second.accepted;
+            });
+            if (oldest == reading.end() || Clock::now() - oldest->second.accepted < kEvictAfter)
+                return set_accepting(false);
+            close_reading(oldest->first);
+        }
+        set_accepting(true);
         int fd = ::accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
@@ -200,13 +233,6 @@ void HttpServer::Impl::accept_all()
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 spdlog::warn("metrics endpoint: accept: {}", std::strerror(errno));
             return;
-        }
-        if (!reading.empty() && reading.size() >= limits.max_connections) {
-            // the oldest has had the longest to send its request: it makes room
-            auto oldest = std::min_element(reading.begin(), reading.end(), [](const auto &a, const auto &b) {
-                return a.second.accepted < b.second.accepted;
-            });
-            close_reading(oldest->first);
         }
         epoll_event ev{};
         ev.events = EPOLLIN | EPOLLRDHUP;
@@ -216,6 +242,7 @@ void HttpServer::Impl::accept_all()
             continue;
         }
         reading.emplace(fd, Connection{UniqueFd(fd), Clock::now(), {}});
+        open++;
     }
 }
 
@@ -253,6 +280,7 @@ void HttpServer::Impl::close_reading(int fd)
 {
     ::epoll_ctl(epoll.get(), EPOLL_CTL_DEL, fd, nullptr);
     reading.erase(fd); // closes it
+    open--;
 }
 
 void HttpServer::Impl::hand_over(int fd, const Request &r)
@@ -260,11 +288,7 @@ void HttpServer::Impl::hand_over(int fd, const Request &r)
     ::epoll_ctl(epoll.get(), EPOLL_CTL_DEL, fd, nullptr);
     UniqueFd owned(reading.at(fd).fd.release());
     reading.erase(fd);
-    std::lock_guard lk(mu);
-    if (jobs.size() >= limits.queue) {
-        write_all(owned.get(), response(503, "text/plain", "busy\n"), Clock::now());
-        return;
-    }
+    std::lock_guard lk(mu); // the queue is bounded by max_connections
     jobs.emplace_back(std::move(owned), r);
     ready.notify_one();
 }
@@ -282,6 +306,8 @@ void HttpServer::Impl::work()
         auto deadline = Clock::now() + limits.write_deadline;
         write_all(fd.get(), answer(r), deadline);
         ::shutdown(fd.get(), SHUT_WR);
+        fd.reset();
+        open--;
     }
 }
 

@@ -9,8 +9,8 @@
 // every worker, and /healthz went unanswered for as long as they liked.
 // Here one thread reads every connection's request at once (epoll), each
 // within a deadline from its accept and a size bound, and only a complete
-// request reaches a worker; at most max_connections are open, and the
-// oldest still-reading one makes room for a newcomer. One request per
+// request reaches a worker; at most max_connections are open, and a
+// still-reading one older than 0.5 s makes room for a newcomer. One request per
 // connection (Connection: close). The handlers are given as functions;
 // this class knows HTTP, not jalur.
 #pragma once
@@ -41,8 +41,10 @@ struct ServerLimits {
     // Workers run handlers and write answers: a scrape takes well under a
     // millisecond, a flow count (?flows=count) longer.
     unsigned threads = 4;
-    unsigned queue = 64;            // complete requests waiting for a worker; beyond, 503
-    unsigned max_connections = 256; // open and still sending their request
+    // open at once (reading, waiting or being answered); beyond, new ones
+    // wait in the kernel's backlog, or one still sending its request after
+    // 0.5 s is closed to make room
+    unsigned max_connections = 256;
     // From accept to the end of the request's header: local clients are quick.
     std::chrono::milliseconds request_deadline{2000};
     size_t max_request_bytes = 8192; // request line and headers
