@@ -5,8 +5,8 @@
 set -euo pipefail
 
 packages=(
-  # build
-  build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+  # build (libclang-rt-14-dev: libFuzzer and the sanitizers for clang, tools/fuzz.sh)
+  build-essential cmake pkg-config clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev
   libspdlog-dev libcurl4-openssl-dev catch2 libyaml-cpp-dev libcli11-dev libcpp-httplib-dev
   libmnl-dev linux-libc-dev ccache clang-format clang-tidy
   # the lab, the demo and the e2e tests

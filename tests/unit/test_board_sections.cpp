@@ -67,13 +67,14 @@ TEST_CASE("board sections: forged MACs beyond the series limit are summed under 
 
 TEST_CASE("board sections: the alert queue")
 {
-    notify::Stats st{2, 12.5, 1700000000, 7, 1, 0};
+    notify::Stats st{2, 12.5, 1700000000, 7, 1, 0, 1};
     auto s = agent::notify_section(st);
     auto text = metrics_text(s);
     CHECK(text.find("jalur_notifications_sent_total{sink=\"telegram\"} 7\n") != std::string::npos);
     CHECK(text.find("jalur_notifications_queued 2\n") != std::string::npos);
     CHECK(text.find("jalur_notifications_oldest_age_seconds 12.5\n") != std::string::npos);
+    CHECK(text.find("jalur_notifications_unspooled 1\n") != std::string::npos);
     CHECK(status_json(s) ==
           "{\"queued\":2,\"oldest_age_seconds\":12.5,\"last_success_unix\":1700000000,\"sent\":7,\"failed\":1,"
-          "\"dropped\":0}");
+          "\"dropped\":0,\"unspooled\":1}");
 }

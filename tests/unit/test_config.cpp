@@ -357,6 +357,28 @@ TEST_CASE("config: YAML syntax errors have their place")
           "t.yaml:7:16: YAML syntax error: unknown token (a value starting with '@' must be quoted: \"@name\")");
 }
 
+// yaml-cpp 0.7's LoadAll() looped on these, growing until bad_alloc
+// (jbeder/yaml-cpp issue 1040): `jalur check` hung, a reload killed the agent.
+TEST_CASE("config: a stray ',' ends the parse with its place")
+{
+    const std::string kComma = "t.yaml:1:1: YAML syntax error: a ',' outside of a [list] or {map} (a trailing comma?)";
+    CHECK(error(",") == kComma);
+    CHECK(error(", a") == kComma);
+    CHECK(error("{lan: br-lan},") ==
+          "t.yaml:1:14: YAML syntax error: a ',' outside of a [list] or {map} (a trailing comma?)");
+    CHECK(error("[a],\n") == "t.yaml:1:4: YAML syntax error: a ',' outside of a [list] or {map} (a trailing comma?)");
+    CHECK(error("&x ,") == "t.yaml:1:4: YAML syntax error: a ',' outside of a [list] or {map} (a trailing comma?)");
+}
+
+TEST_CASE("config: a file too big to be a config is refused unread")
+{
+    CHECK(error(std::string(kMaxConfigBytes + 1, '#')) ==
+          "t.yaml:1:1: the file is larger than 1024 KiB: not a config file");
+    auto r = load_file("/dev/zero");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "/dev/zero:1:1: the file is larger than 1024 KiB: not a config file");
+}
+
 TEST_CASE("config: the document must be one map")
 {
     CHECK(error("") == "t.yaml:1:1: the file is empty: expected at least 'lan' and 'wans'");

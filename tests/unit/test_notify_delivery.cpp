@@ -92,6 +92,27 @@ TEST_CASE("notify api reply: ok, 429, migration and errors are read")
     CHECK(moved->description.find("supergroup") != std::string::npos);
 }
 
+// 0 or less had the notifier send 750-970 requests a second; 9e15 seconds
+// overflowed the clock's arithmetic (UBSan).
+TEST_CASE("notify api reply: retry_after is clamped to 1 s .. 1 h")
+{
+    auto retry_after = [](const std::string &v) {
+        auto r = parse_api_reply(R"({"ok":false,"error_code":429,"parameters":{"retry_after":)" + v + "}}");
+        REQUIRE(r);
+        REQUIRE(r->retry_after);
+        return *r->retry_after;
+    };
+    CHECK(retry_after("0") == 1);
+    CHECK(retry_after("-5") == 1);
+    CHECK(retry_after("-1e999") == 1);
+    CHECK(retry_after("0.2") == 1);
+    CHECK(retry_after("30") == 30);
+    CHECK(retry_after("3600") == 3600);
+    CHECK(retry_after("3601") == 3600);
+    CHECK(retry_after("9e15") == 3600);
+    CHECK(retry_after("1e999") == 3600);
+}
+
 TEST_CASE("notify api reply: what is not a Bot API answer is an error")
 {
     CHECK_FALSE(parse_api_reply("<html>502 Bad Gateway</html>"));

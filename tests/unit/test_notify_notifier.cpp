@@ -8,6 +8,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
+#include <thread>
 
 using namespace jalur;
 using namespace jalur::notify;
@@ -85,6 +89,31 @@ TEST_CASE("notifier: with no live WAN alerts wait on disk, the oldest kept when 
     CHECK(first.parts[0].find("&lt;probe&gt; lost") != std::string::npos); // escaped
 }
 
+// Before: with the spool on a full disk, alerts were dropped with one generic
+// warning and no count.
+TEST_CASE("notifier: alerts raised while the spool cannot be written are kept, counted and written later")
+{
+    Fixture f;
+    auto n = Notifier::start(f.cfg);
+    REQUIRE(n);
+    fs::remove_all(f.cfg.spool);
+    for (int i = 0; i < 3; i++)
+        CHECK(n.value()->raise(wan_down(i)));
+    auto s = n.value()->stats();
+    CHECK(s.queued == 3);
+    CHECK(s.unspooled == 3);
+    CHECK(s.dropped == 0);
+
+    fs::create_directory(f.cfg.spool);
+    CHECK(n.value()->raise(wan_down(3))); // wakes the worker, which tries the disk again
+    for (int i = 0; i < 100 && n.value()->stats().unspooled; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    s = n.value()->stats();
+    CHECK(s.unspooled == 0);
+    CHECK(s.queued == 4);
+    CHECK(f.files(".alert") == 4);
+}
+
 TEST_CASE("notifier: a bad token source stops the start and names the place")
 {
     Fixture f;
@@ -93,4 +122,30 @@ TEST_CASE("notifier: a bad token source stops the start and names the place")
     auto n = Notifier::start(f.cfg);
     REQUIRE_FALSE(n);
     CHECK(n.error().message.find("t.yaml:12:16") != std::string::npos);
+}
+
+TEST_CASE("notifier: a token file that is not a token names the file and why, and is not read whole")
+{
+    Fixture f;
+    f.cfg.token_env.clear();
+    f.cfg.token_where = {"t.yaml", 9, 17};
+    std::string warning;
+    f.cfg.token_file = "/dev/zero";
+    auto big = read_token(f.cfg, warning);
+    REQUIRE_FALSE(big);
+    CHECK(big.error().message ==
+          "t.yaml:9:17: notify.telegram.token_file /dev/zero: not a bot token (the file is larger than 4096 bytes); "
+          "its content is not shown");
+
+    f.cfg.token_file = f.root + "/token";
+    {
+        std::ofstream(f.cfg.token_file) << "42:abc def\n";
+    }
+    ::chmod(f.cfg.token_file.c_str(), 0644);
+    auto bad = read_token(f.cfg, warning);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find("t.yaml:9:17: notify.telegram.token_file " + f.cfg.token_file + ": not a bot token") ==
+          0);
+    CHECK(bad.error().message.find("abc") == std::string::npos); // the value is never shown
+    CHECK(warning.find("other users may read it (mode 0644)") != std::string::npos);
 }

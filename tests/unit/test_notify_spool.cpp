@@ -71,11 +71,11 @@ TEST_CASE("notify spool: alerts survive a reopen, in order, with their text inta
     TempDir t;
     {
         auto s = open_clean(t.path);
-        CHECK(s.add(entry("wan_down", {"line 1\nline 2 100% <b>&amp;</b>\r"})).value() == 1);
+        CHECK(s.add(entry("wan_down", {"line 1\nline 2 100% <b>&amp;</b>\r"})) == 1);
         auto e = entry("agent_start", {"part one", "part two"});
         e.silent = true;
-        CHECK(s.add(e).value() == 2);
-        CHECK(s.add(entry("wan_up", {"x"})).value() == 3);
+        CHECK(s.add(e) == 2);
+        CHECK(s.add(entry("wan_up", {"x"})) == 3);
     }
     struct stat st{};
     REQUIRE(stat(t.path.c_str(), &st) == 0);
@@ -92,7 +92,7 @@ TEST_CASE("notify spool: alerts survive a reopen, in order, with their text inta
     ++it;
     CHECK(it->second.parts.size() == 2);
     CHECK(it->second.silent);
-    CHECK(s.add(entry("wan_down", {"y"})).value() == 4); // numbering goes on
+    CHECK(s.add(entry("wan_down", {"y"})) == 4); // numbering goes on
 }
 
 TEST_CASE("notify spool: per-chat progress survives, removal is final")
@@ -100,7 +100,7 @@ TEST_CASE("notify spool: per-chat progress survives, removal is final")
     TempDir t;
     {
         auto s = open_clean(t.path);
-        REQUIRE(s.add(entry("wan_down", {"a", "b"})));
+        REQUIRE(s.add(entry("wan_down", {"a", "b"})) > 0);
         REQUIRE(s.mark_done(1, "-1001", 0));
         REQUIRE(s.mark_done(1, "@channel", 1));
         CHECK_FALSE(s.mark_done(9, "-1001", 0)); // no such alert
@@ -122,9 +122,9 @@ TEST_CASE("notify spool: a torn alert file is reported, set aside and skipped")
     TempDir t;
     {
         auto s = open_clean(t.path);
-        REQUIRE(s.add(entry("wan_down", {"first"})));
-        REQUIRE(s.add(entry("wan_down", {"second, torn"})));
-        REQUIRE(s.add(entry("wan_up", {"third"})));
+        REQUIRE(s.add(entry("wan_down", {"first"})) > 0);
+        REQUIRE(s.add(entry("wan_down", {"second, torn"})) > 0);
+        REQUIRE(s.add(entry("wan_up", {"third"})) > 0);
     }
     auto torn = alert_file(t.path, 2);
     fs::resize_file(torn, fs::file_size(torn) / 2);
@@ -138,7 +138,7 @@ TEST_CASE("notify spool: a torn alert file is reported, set aside and skipped")
     CHECK(s.entries().count(1));
     CHECK(s.entries().count(3));
     CHECK(fs::exists(torn + ".corrupt"));
-    CHECK(s.add(entry("wan_down", {"next"})).value() == 4);
+    CHECK(s.add(entry("wan_down", {"next"})) == 4);
     std::vector<std::string> again;
     CHECK(open_ok(t.path, again).size() == 3);
     CHECK(again.empty()); // reported once: the corrupt file is out of the way
@@ -149,7 +149,7 @@ TEST_CASE("notify spool: a changed byte fails the checksum")
     TempDir t;
     {
         auto s = open_clean(t.path);
-        REQUIRE(s.add(entry("wan_down", {"WAN isp1 down"})));
+        REQUIRE(s.add(entry("wan_down", {"WAN isp1 down"})) > 0);
     }
     {
         std::fstream f(alert_file(t.path, 1), std::ios::in | std::ios::out | std::ios::binary);
@@ -168,7 +168,7 @@ TEST_CASE("notify spool: leftovers of a crash are cleaned up")
     TempDir t;
     {
         auto s = open_clean(t.path);
-        REQUIRE(s.add(entry("wan_down", {"kept"})));
+        REQUIRE(s.add(entry("wan_down", {"kept"})) > 0);
         REQUIRE(s.mark_done(1, "-1001", 0));
     }
     // a write that never got renamed, and progress of an alert already removed
@@ -200,6 +200,45 @@ TEST_CASE("notify spool: the count of dropped alerts and other state persist")
     CHECK(s.dropped() == 17);
     CHECK(s.load_state("migrated") == "-100 -1009\n");
     CHECK(s.load_state("absent").empty());
+}
+
+// A spool that cannot be written (here: its directory is gone, which fails
+// even for root, as a full disk does) loses no alert: it is held in memory,
+// bounded, and written once the disk works again.
+TEST_CASE("notify spool: an alert that cannot be written is held in memory and written later")
+{
+    TempDir t;
+    auto s = open_clean(t.path);
+    fs::remove_all(t.path);
+    CHECK(s.add(entry("wan_down", {"held"})) == 1);
+    CHECK(s.size() == 1);
+    CHECK(s.unspooled() == 1);
+    CHECK(s.write_error().find("No such file or directory") != std::string::npos);
+    REQUIRE(s.mark_done(1, "-1001", 0)); // its progress is kept too
+    CHECK_FALSE(s.retry_unspooled());
+
+    fs::create_directory(t.path);
+    CHECK(s.retry_unspooled());
+    CHECK(s.unspooled() == 0);
+    auto again = open_clean(t.path);
+    REQUIRE(again.size() == 1);
+    CHECK(again.entries().at(1).parts == std::vector<std::string>{"held"});
+    CHECK(again.entries().at(1).done.count({"-1001", 0}) == 1);
+}
+
+TEST_CASE("notify spool: at most 1000 are held in memory, the oldest dropped and counted")
+{
+    TempDir t;
+    auto s = open_clean(t.path);
+    fs::remove_all(t.path);
+    for (size_t i = 0; i < Spool::kMaxUnspooled + 2; i++)
+        s.add(entry("wan_down", {std::to_string(i)}));
+    CHECK(s.unspooled() == Spool::kMaxUnspooled);
+    CHECK(s.size() == Spool::kMaxUnspooled);
+    CHECK(s.lost() == 2);
+    CHECK(s.entries().begin()->first == 3);
+    REQUIRE(s.remove(3));
+    CHECK(s.unspooled() == Spool::kMaxUnspooled - 1);
 }
 
 TEST_CASE("notify spool: entries encode and decode, and damage is named")

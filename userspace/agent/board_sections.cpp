@@ -75,10 +75,14 @@ metrics::Section notify_section(const notify::Stats &s)
                      "Delivery attempts that failed (network, 4xx, 5xx).");
             w.sample({{"sink", "telegram"}}, s.failed);
             w.family("jalur_notifications_dropped_total", metrics::Type::Counter,
-                     "Alerts dropped because the queue was full (the oldest are kept).");
+                     "Alerts dropped because the queue was full (the oldest are kept), or because more than 1000 were held "
+                     "in memory while the spool could not be written.");
             w.sample({{"sink", "telegram"}}, s.dropped);
             w.family("jalur_notifications_queued", metrics::Type::Gauge, "Alerts waiting in the spool.");
             w.sample({}, s.queued);
+            w.family("jalur_notifications_unspooled", metrics::Type::Gauge,
+                     "Waiting alerts held in memory only: the spool could not be written (a full disk).");
+            w.sample({}, s.unspooled);
             w.family("jalur_notifications_oldest_age_seconds", metrics::Type::Gauge,
                      "How long the oldest waiting alert has waited (0: none waits).");
             w.sample({}, s.oldest_age_seconds);
@@ -94,6 +98,7 @@ metrics::Section notify_section(const notify::Stats &s)
                 .field("sent", s.sent)
                 .field("failed", s.failed)
                 .field("dropped", s.dropped)
+                .field("unspooled", s.unspooled)
                 .end_object();
         }};
 }

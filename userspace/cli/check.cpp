@@ -6,6 +6,7 @@
 #include "config/interfaces.h"
 #include "config/parse.h"
 #include "config/reader.h"
+#include "notify/notifier.h"
 
 #include <iostream>
 
@@ -111,6 +112,20 @@ void add_check(CLI::App &app)
             }
             for (const auto &w : config::absent_wan_interfaces(cfg.value()))
                 std::cerr << "warning: " << w << "\n";
+        }
+        // The token file as `run` reads it: a token others may read is a
+        // warning, one that cannot be read or is not a token an error (the
+        // agent would run without alerts). token_env is not checked: this
+        // shell's environment is not the service's.
+        if (cfg.value().notify && !cfg.value().notify->token_file.empty()) {
+            std::string warning;
+            auto token = notify::read_token(*cfg.value().notify, warning);
+            if (!warning.empty())
+                std::cerr << "warning: " << warning << "\n";
+            if (!token) {
+                std::cerr << token.error().message << "\n";
+                throw CLI::RuntimeError(1);
+            }
         }
         print_summary(config_path, cfg.value());
     });

@@ -3,6 +3,8 @@
 
 #include "config/sections.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -56,21 +58,103 @@ std::string syntax_error(const std::string &file, const std::string &text, const
     return at.str() + ": YAML syntax error: " + e.msg + hint;
 }
 
+// yaml-cpp 0.7's LoadAll() never ends on a ',' at document level ("," or
+// "{lan: br-lan},"): its document parser does not consume the token, reports
+// an empty document and is called again, forever, until memory runs out
+// (jbeder/yaml-cpp issue 1040). So the documents are walked here, at most
+// two (a second is an error anyway), with a handler that only notes where
+// each document's root is and whether it is empty; YAML::Load() then builds
+// the first one, and reads no further.
+class DocumentShapes : public YAML::EventHandler {
+public:
+    struct Root {
+        YAML::Mark mark;
+        bool null = false;
+    };
+    std::vector<Root> roots;
+
+    void OnDocumentStart(const YAML::Mark &) override { depth_ = 0; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &m, YAML::anchor_t) override { node(m, true); }
+    void OnAlias(const YAML::Mark &m, YAML::anchor_t) override { node(m, false); }
+    void OnScalar(const YAML::Mark &m, const std::string &, YAML::anchor_t, const std::string &) override
+    {
+        node(m, false);
+    }
+    void OnSequenceStart(const YAML::Mark &m, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override
+    {
+        open(m);
+    }
+    void OnSequenceEnd() override { depth_--; }
+    void OnMapStart(const YAML::Mark &m, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override
+    {
+        open(m);
+    }
+    void OnMapEnd() override { depth_--; }
+
+private:
+    void node(const YAML::Mark &m, bool null)
+    {
+        if (depth_ == 0)
+            roots.push_back({m, null});
+    }
+    void open(const YAML::Mark &m)
+    {
+        node(m, false);
+        depth_++;
+    }
+    int depth_ = 0;
+};
+
+// A ',' where a document's root should be: a stray comma outside any [list]
+// or {map}, which yaml-cpp takes for an empty document.
+bool stray_comma(const std::string &text, const DocumentShapes::Root &r)
+{
+    return r.null && r.mark.pos >= 0 && static_cast<size_t>(r.mark.pos) < text.size() && text[r.mark.pos] == ',';
+}
+
+Location location(const std::string &file, const YAML::Mark &m) { return {file, m.line + 1, m.column + 1}; }
+
+// The first document, or the error that ends the parse.
+Result<YAML::Node> first_document(const std::string &text, const std::string &file, Diagnostics &d)
+{
+    DocumentShapes shapes;
+    {
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        while (shapes.roots.size() < 2 && parser.HandleNextDocument(shapes)) {
+        }
+    }
+    for (const auto &r : shapes.roots)
+        if (stray_comma(text, r))
+            return errorf(location(file, r.mark).str() +
+                          ": YAML syntax error: a ',' outside of a [list] or {map} (a trailing comma?)");
+    if (shapes.roots.size() > 1)
+        d.error(location(file, shapes.roots[1].mark), "expected one YAML document, found a second ('---')");
+    return YAML::Load(text);
+}
+
 } // namespace
 
 Result<Config> parse(const std::string &yaml_text, const std::string &file_name)
 {
-    std::vector<YAML::Node> docs;
+    if (yaml_text.size() > kMaxConfigBytes)
+        return errorf(Location{file_name, 1, 1}.str() + ": the file is larger than " +
+                      std::to_string(kMaxConfigBytes / 1024) + " KiB: not a config file");
+    Diagnostics d(file_name);
+    YAML::Node doc;
     try {
-        docs = YAML::LoadAll(yaml_text);
+        auto first = first_document(yaml_text, file_name, d);
+        if (!first)
+            return first.error();
+        doc = first.value();
     } catch (const YAML::Exception &e) {
         return errorf(syntax_error(file_name, yaml_text, e)); // the parser cannot go on past it
+    } catch (const std::exception &e) {
+        return errorf(Location{file_name, 1, 1}.str() + ": cannot parse the file: " + e.what());
     }
-    Diagnostics d(file_name);
-    if (docs.empty() || docs[0].IsNull())
+    if (doc.IsNull())
         return errorf(Location{file_name, 1, 1}.str() + ": the file is empty: expected at least 'lan' and 'wans'");
-    if (docs.size() > 1)
-        d.error(d.at(docs[1]), "expected one YAML document, found a second ('---')");
 
     Config cfg;
     cfg.file = file_name;
@@ -78,14 +162,16 @@ Result<Config> parse(const std::string &yaml_text, const std::string &file_name)
         std::vector<std::string> keys;
         for (const auto &s : kSections)
             keys.push_back(s.key);
-        MapReader root(d, Value{docs[0], d.at(docs[0]), ""}, keys);
+        MapReader root(d, Value{doc, d.at(doc), ""}, keys);
         if (root.ok())
             for (const auto &s : kSections)
                 s.parse(d, SectionInput{root.get(s.key), root.at()}, cfg);
     } catch (const YAML::Exception &e) {
         // Every read goes through reader.h, which does not throw; this is
         // only a net under that promise.
-        d.error(Location{file_name, e.mark.line + 1, e.mark.column + 1}, std::string("internal error: ") + e.what());
+        d.error(location(file_name, e.mark), std::string("internal error: ") + e.what());
+    } catch (const std::exception &e) {
+        d.error(Location{file_name, 1, 1}, std::string("internal error: ") + e.what());
     }
     if (d.failed())
         return errorf(d.message());
@@ -94,12 +180,17 @@ Result<Config> parse(const std::string &yaml_text, const std::string &file_name)
 
 Result<Config> load_file(const std::string &path)
 {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         return errorf(Location{path, 1, 1}.str() + ": cannot read the config file: " + std::strerror(errno));
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path);
+    // read one byte more than a config may have: a bigger file (or
+    // /dev/zero) is refused without being read whole
+    std::string text(kMaxConfigBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad())
+        return errorf(Location{path, 1, 1}.str() + ": cannot read the config file: " + std::strerror(errno));
+    text.resize(static_cast<size_t>(in.gcount()));
+    return parse(text, path);
 }
 
 } // namespace jalur::config

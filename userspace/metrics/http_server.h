@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The HTTP endpoint: /metrics, /status and /healthz on a small, bounded
-// pool of threads of its own, so nothing a client does (a thousand
-// connections, garbage, a client that never finishes its request) reaches
-// the agent's event loop. The handlers are given as functions; this class
-// knows HTTP, not jalur.
+// The HTTP endpoint: /metrics, /status and /healthz, on threads of its own,
+// so nothing a client does reaches the agent's event loop; and a monitoring
+// endpoint must stay answerable whatever its other clients do.
+//
+// Hence its own small HTTP/1.1 server rather than cpp-httplib's, whose
+// workers read a request with only a per-read timeout: 8 clients trickling
+// one header byte every 0.3 s (or 50 that connect and send nothing) held
+// every worker, and /healthz went unanswered for as long as they liked.
+// Here one thread reads every connection's request at once (epoll), each
+// within a deadline from its accept and a size bound, and only a complete
+// request reaches a worker; at most max_connections are open, and a
+// still-reading one older than 0.5 s makes room for a newcomer. One request per
+// connection (Connection: close). The handlers are given as functions;
+// this class knows HTTP, not jalur.
 #pragma once
 
 #include "common/result.h"
@@ -14,11 +23,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
-
-namespace httplib {
-class Server;
-}
 
 namespace jalur::metrics {
 
@@ -34,34 +38,35 @@ struct Handlers {
 };
 
 struct ServerLimits {
-    // Workers. A scrape takes well under a millisecond; what occupies a
-    // worker is a client that connects and then waits (or sends nothing),
-    // for up to io_timeout: 8 of them bound that.
-    unsigned threads = 8;
-    unsigned queue = 64; // accepted connections waiting for a worker; beyond, the kernel's backlog waits
-    std::chrono::seconds io_timeout{1}; // per read and write, and idle keep-alive: local clients are quick
-    unsigned keep_alive_requests = 10;
+    // Workers run handlers and write answers: a scrape takes well under a
+    // millisecond, a flow count (?flows=count) longer.
+    unsigned threads = 4;
+    // open at once (reading, waiting or being answered); beyond, new ones
+    // wait in the kernel's backlog, or one still sending its request after
+    // 0.5 s is closed to make room
+    unsigned max_connections = 256;
+    // From accept to the end of the request's header: local clients are quick.
+    std::chrono::milliseconds request_deadline{2000};
+    size_t max_request_bytes = 8192; // request line and headers
+    std::chrono::milliseconds write_deadline{2000}; // the whole answer
 };
 
 class HttpServer {
 public:
-    // Binds at once (so a taken port is an error at start), serves on a
-    // thread of its own.
+    // Binds at once (so a taken port is an error at start), serves on
+    // threads of its own.
     static Result<std::unique_ptr<HttpServer>> start(const std::string &host, uint16_t port, Handlers handlers,
                                                       ServerLimits limits = {});
     HttpServer(const HttpServer &) = delete;
     HttpServer &operator=(const HttpServer &) = delete;
     ~HttpServer(); // stops, and joins every thread
 
-    uint16_t port() const { return port_; }
+    uint16_t port() const;
 
 private:
-    HttpServer() = default;
-
-    std::unique_ptr<httplib::Server> server_;
-    Handlers handlers_;
-    uint16_t port_ = 0;
-    std::thread thread_;
+    struct Impl;
+    explicit HttpServer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
 };
 
 } // namespace jalur::metrics

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "notify/api_reply.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -182,7 +183,15 @@ Result<ApiReply> parse_api_reply(std::string_view body)
                     return rd.skip();
                 if (!rd.number(d))
                     return false;
-                (k == "retry_after" ? r.retry_after : r.migrate_to_chat_id) = integer(d);
+                if (k == "migrate_to_chat_id") {
+                    r.migrate_to_chat_id = integer(d);
+                    return true;
+                }
+                // clamped, 1e999 (infinity) included; NaN cannot be written in JSON
+                if (std::isnan(d))
+                    return false;
+                r.retry_after = static_cast<int64_t>(
+                    std::clamp(d, static_cast<double>(kRetryAfterMin), static_cast<double>(kRetryAfterMax)));
                 return true;
             });
         return rd.skip();

@@ -17,9 +17,15 @@ struct ApiReply {
     bool ok = false;
     int64_t error_code = 0;
     std::string description;
-    std::optional<int64_t> retry_after;        // seconds, with 429
+    std::optional<int64_t> retry_after;        // seconds, with 429; clamped to kRetryAfterMin..kRetryAfterMax
     std::optional<int64_t> migrate_to_chat_id; // the group became this supergroup
 };
+
+// A server's retry_after is obeyed within these: 0 or a negative value would
+// have the notifier retry hundreds of times a second, a huge one overflow
+// the clock's arithmetic (and hold the chat for ever).
+inline constexpr int64_t kRetryAfterMin = 1;
+inline constexpr int64_t kRetryAfterMax = 3600;
 
 // An error when the body is not a JSON object with a boolean "ok" (a proxy's
 // HTML error page, a truncated body).

@@ -41,6 +41,10 @@ std::string hostname()
 
 } // namespace
 
+namespace {
+constexpr size_t kMaxTokenFileBytes = 4096;
+}
+
 Result<std::string> read_token(const config::Notify &cfg, std::string &warning)
 {
     std::string token, where;
@@ -55,12 +59,16 @@ Result<std::string> read_token(const config::Notify &cfg, std::string &warning)
             warning = where + ": other users may read it (mode " + mode + "); the bot token should be private: chmod 600 " +
                       cfg.token_file;
         }
-        std::ifstream in(cfg.token_file);
+        std::ifstream in(cfg.token_file, std::ios::binary);
         if (!in)
             return errorf(where + ": " + std::strerror(errno));
-        std::stringstream ss;
-        ss << in.rdbuf();
-        token = ss.str();
+        // a token is about 46 bytes: a bigger file is not read whole
+        token.assign(kMaxTokenFileBytes + 1, '\0');
+        in.read(token.data(), static_cast<std::streamsize>(token.size()));
+        token.resize(static_cast<size_t>(in.gcount()));
+        if (token.size() > kMaxTokenFileBytes)
+            return errorf(where + ": not a bot token (the file is larger than " +
+                          std::to_string(kMaxTokenFileBytes) + " bytes); its content is not shown");
     } else {
         where = cfg.token_where.str() + ": notify.telegram.token_env " + cfg.token_env;
         const char *v = std::getenv(cfg.token_env.c_str());
@@ -152,11 +160,28 @@ Result<void> Notifier::raise(const Alert &a)
                       "say how many were dropped" + (r ? "" : " (" + r.error().message + ")"));
     }
     auto seq = spool_.add(std::move(e));
-    if (!seq)
-        return seq.error();
-    spdlog::debug("alert {} queued: {}", seq.value(), name);
+    if (spool_.unspooled() && !spool_failing_) {
+        spool_failing_ = true;
+        spdlog::error("alerts: cannot write to the spool ({}): alerts are held in memory (at most {}; beyond, the "
+                      "oldest are dropped and counted), sent all the same, and written when the spool works again",
+                      spool_.write_error(), Spool::kMaxUnspooled);
+    }
+    spdlog::debug("alert {} queued: {}", seq, name);
     wake_.notify_all();
     return {};
+}
+
+// Every pass of the worker while alerts are held in memory only: when the
+// disk has room again, they are written, and a crash no longer loses them.
+void Notifier::retry_spool()
+{
+    if (!spool_.unspooled())
+        return;
+    size_t held = spool_.unspooled();
+    if (spool_.retry_unspooled()) {
+        spool_failing_ = false;
+        spdlog::info("alerts: the spool {} takes alerts again; {} held in memory are written", cfg_.spool, held);
+    }
 }
 
 void Notifier::set_path(uint32_t fwmark)
@@ -177,7 +202,7 @@ void Notifier::set_path(uint32_t fwmark)
 Stats Notifier::stats() const
 {
     std::lock_guard lk(mu_);
-    Stats s{spool_.size(), 0.0, last_success_unix_, sent_, failed_, dropped_};
+    Stats s{spool_.size(), 0.0, last_success_unix_, sent_, failed_, dropped_ + spool_.lost(), spool_.unspooled()};
     if (!spool_.entries().empty()) {
         int64_t oldest = INT64_MAX;
         for (const auto &[seq, e] : spool_.entries())
@@ -203,14 +228,19 @@ void Notifier::run()
 
     std::unique_lock lk(mu_);
     while (!stopping_) {
+        retry_spool();
         remove_complete();
         report_drops();
         write_status();
+        // alerts held in memory: look at the disk again every few seconds
+        Clock::time_point wake = spool_.unspooled() ? Clock::now() + std::chrono::seconds(5) : Clock::time_point::max();
         if (path_ == 0 || spool_.size() == 0) {
-            wake_.wait(lk);
+            if (wake == Clock::time_point::max())
+                wake_.wait(lk);
+            else
+                wake_.wait_until(lk, wake);
             continue;
         }
-        Clock::time_point wake = Clock::time_point::max();
         auto w = next_work(Clock::now(), wake);
         if (!w) {
             if (wake == Clock::time_point::max())
@@ -363,10 +393,7 @@ void Notifier::report_drops()
     e.parts = {"⚠️ <b>" + html_escape(host_) + ": " + std::to_string(n) + " alert(s) dropped</b>\nThe alert queue "
                "was full (" + std::to_string(cfg_.queue_limit) + " waiting while nothing could be sent): the oldest "
                "were kept, the newest dropped."};
-    if (auto r = spool_.add(std::move(e)); !r) {
-        spdlog::error("alerts: {}", r.error().message);
-        return;
-    }
+    spool_.add(std::move(e));
     if (auto r = spool_.set_dropped(0); !r)
         spdlog::error("alerts: {}", r.error().message);
 }
@@ -406,7 +433,8 @@ void Notifier::write_status()
         .field("last_success_unix", last_success_unix_)
         .field("sent", sent_)
         .field("failed", failed_)
-        .field("dropped", dropped_)
+        .field("dropped", dropped_ + spool_.lost())
+        .field("unspooled", static_cast<uint64_t>(spool_.unspooled()))
         .field("path_fwmark", path_)
         .field("running", !stopping_.load())
         .end_object();

@@ -38,7 +38,8 @@ struct Stats {
     size_t queued;             // alerts waiting (for at least one chat)
     double oldest_age_seconds; // 0 when none waits
     int64_t last_success_unix; // 0: nothing sent since start
-    uint64_t sent, failed, dropped;
+    uint64_t sent, failed, dropped; // dropped: the queue was full, or too many were held in memory
+    size_t unspooled = 0;           // held in memory only: the spool could not be written (a full disk)
 };
 
 // The bot token, from token_file or token_env. A token file others may read
@@ -87,6 +88,7 @@ private:
     void load_migrations();
     void save_migrations();
     void write_status();
+    void retry_spool();
 
     config::Notify cfg_;
     mutable std::mutex mu_;
@@ -107,6 +109,7 @@ private:
     std::string host_;
     uint64_t sent_ = 0, failed_ = 0, dropped_ = 0;
     int64_t last_success_unix_ = 0;
+    bool spool_failing_ = false; // logged once, until it works again
     std::string last_status_; // what status.json holds
     std::thread worker_; // last: started once everything above exists
 };

@@ -274,26 +274,64 @@ Result<void> Spool::write_atomic(const std::string &final_path, const std::strin
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!fd)
         return errorf("spool " + tmp + ": " + errno_text());
+    // a half-written temporary (a full disk) is not left to fill it further
+    auto fail = [&](Error e) {
+        ::unlink(tmp.c_str());
+        return e;
+    };
     if (auto r = write_all(fd.get(), text, "spool " + tmp); !r)
-        return r;
+        return fail(r.error());
     if (::fsync(fd.get()) != 0)
-        return errorf("spool " + tmp + ": fsync: " + errno_text());
+        return fail(errorf("spool " + tmp + ": fsync: " + errno_text()));
     fd.reset();
     if (::rename(tmp.c_str(), final_path.c_str()) != 0)
-        return errorf("spool " + final_path + ": rename: " + errno_text());
+        return fail(errorf("spool " + final_path + ": rename: " + errno_text()));
     return fsync_dir(dir_);
 }
 
-Result<uint64_t> Spool::add(SpoolEntry e)
+uint64_t Spool::add(SpoolEntry e)
 {
-    e.seq = next_seq_;
+    e.seq = next_seq_++;
     e.done.clear();
-    if (auto r = write_atomic(path(e.seq, ".alert"), encode_entry(e)); !r)
-        return r.error();
-    next_seq_++;
+    e.unspooled = false;
+    if (auto r = write_atomic(path(e.seq, ".alert"), encode_entry(e)); !r) {
+        write_error_ = r.error().message;
+        e.unspooled = true;
+        unspooled_++;
+    }
     uint64_t seq = e.seq;
     entries_[seq] = std::move(e);
+    if (unspooled_ > kMaxUnspooled)
+        for (auto it = entries_.begin(); it != entries_.end(); ++it)
+            if (it->second.unspooled) {
+                entries_.erase(it);
+                unspooled_--;
+                lost_++;
+                break;
+            }
     return seq;
+}
+
+bool Spool::retry_unspooled()
+{
+    for (auto &[seq, e] : entries_) {
+        if (!e.unspooled)
+            continue;
+        // its progress too: a chat that has it must not get it again after a restart
+        std::string sent;
+        for (const auto &[chat, part] : e.done)
+            sent += sent_line(chat, part);
+        auto r = write_atomic(path(seq, ".alert"), encode_entry(e));
+        if (r && !sent.empty())
+            r = write_atomic(path(seq, ".sent"), sent);
+        if (!r) {
+            write_error_ = r.error().message;
+            return false;
+        }
+        e.unspooled = false;
+        unspooled_--;
+    }
+    return true;
 }
 
 Result<void> Spool::mark_done(uint64_t seq, const std::string &chat, size_t part)
@@ -304,6 +342,8 @@ Result<void> Spool::mark_done(uint64_t seq, const std::string &chat, size_t part
     // in memory first: a disk that fails here must not make the worker send
     // the same message again and again
     it->second.done.insert({chat, part});
+    if (it->second.unspooled)
+        return {}; // retry_unspooled() writes its progress with it
     std::string p = path(seq, ".sent");
     bool fresh = !fs::exists(p);
     UniqueFd fd(::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
@@ -318,6 +358,11 @@ Result<void> Spool::mark_done(uint64_t seq, const std::string &chat, size_t part
 
 Result<void> Spool::remove(uint64_t seq)
 {
+    if (auto it = entries_.find(seq); it != entries_.end() && it->second.unspooled) {
+        entries_.erase(it);
+        unspooled_--;
+        return {};
+    }
     // the alert first: a ".sent" left alone by a crash is cleaned up by open()
     if (::unlink(path(seq, ".alert").c_str()) != 0 && errno != ENOENT)
         return errorf("spool " + path(seq, ".alert") + ": unlink: " + errno_text());

@@ -37,6 +37,7 @@ struct SpoolEntry {
     bool silent = false;          // disable_notification
     std::vector<std::string> parts; // rendered messages, in order
     std::set<std::pair<std::string, size_t>> done; // (chat, part) delivered or given up
+    bool unspooled = false;       // held in memory only: writing it failed (a full disk)
 };
 
 class Spool {
@@ -46,8 +47,19 @@ public:
     // in `problems` for the caller to log; they never fail the open.
     static Result<Spool> open(const std::string &dir, std::vector<std::string> &problems);
 
-    // Assigns the sequence number; durable when it returns.
-    Result<uint64_t> add(SpoolEntry e);
+    // Assigns the sequence number; durable when it returns, unless the
+    // write failed (a full or read-only disk): then the entry is held in
+    // memory (delivered all the same), `write_error()` says why, and
+    // retry_unspooled() writes it once space returns. At most
+    // kMaxUnspooled are held so; beyond, the oldest of them is dropped and
+    // counted in lost().
+    uint64_t add(SpoolEntry e);
+    // Writes what is held in memory only; false while some still fail.
+    bool retry_unspooled();
+    size_t unspooled() const { return unspooled_; }
+    uint64_t lost() const { return lost_; }
+    const std::string &write_error() const { return write_error_; } // the last failed write
+    static constexpr size_t kMaxUnspooled = 1000;
     // `chat` has `part` of alert `seq` (sent, or given up for good).
     Result<void> mark_done(uint64_t seq, const std::string &chat, size_t part);
     Result<void> remove(uint64_t seq);
@@ -75,6 +87,9 @@ private:
     std::map<uint64_t, SpoolEntry> entries_;
     uint64_t next_seq_ = 1;
     uint64_t dropped_ = 0;
+    size_t unspooled_ = 0;
+    uint64_t lost_ = 0;
+    std::string write_error_;
 };
 
 // Exposed for tests: the on-disk form of an entry and back.
