@@ -91,7 +91,12 @@ e2e_end() {
   exit "$rc"
 }
 
-# write_config FILE WEIGHT... [-- extra yaml]: one WAN per weight, balanced
+# health.default_targets for every lab config: the built-in ones are public
+# resolvers, and no test may send a packet to a public address
+LAB_DEFAULT_TARGETS="[$LAB_SERVER, $LAB_SERVER_ALT, '$LAB_SERVER6']"
+
+# write_config FILE WEIGHT... [-- extra yaml]: one WAN per weight, balanced;
+# a top-level `health: {...}` among the extras gets the lab's default targets
 write_config() {
   local file=$1 k=1 w
   shift
@@ -107,11 +112,21 @@ write_config() {
       k=$((k + 1))
     done
     # extra YAML after "--"
-    local extra=0
+    local extra=0 health=0
     for w in "$@"; do
-      if ((extra)); then echo "$w"; fi
+      if ((extra)); then
+        if [[ "$w" == "health: {"* ]]; then
+          local rest=${w#health: \{}
+          w="health: {default_targets: $LAB_DEFAULT_TARGETS$([[ $rest == "}" ]] || echo ,) $rest"
+          health=1
+        fi
+        # a block-style health section would miss them: refuse it
+        [[ "$w" != "health:"* ]] || ((health)) || { echo "write_config: write health as {...}" >&2; return 1; }
+        echo "$w"
+      fi
       if [[ "$w" == "--" ]]; then extra=1; fi
     done
+    ((health)) || echo "health: {default_targets: $LAB_DEFAULT_TARGETS}"
   } >"$file"
 }
 

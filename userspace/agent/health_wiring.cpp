@@ -34,6 +34,17 @@ Result<void> Agent::start_health()
             return r;
     }
     monitor->on_round([this](const std::string &wan, const health::Round &r) { on_round(wan, r); });
+    // the passive signal decides where no probe sees beyond the gateway
+    monitor->upstream_evidence([this](const std::string &wan) -> std::optional<std::string> {
+        const auto *w = core_.config().wan(wan);
+        if (!w || !w->health.passive)
+            return std::nullopt;
+        auto u = handshakes_.upstream(wan, health::Clock::now());
+        if (!u)
+            return std::nullopt;
+        return "upstream: " + std::to_string(u->syns) + " handshakes unanswered while WAN " + u->witness +
+               " completes";
+    });
     if (auto r = monitor->start(); !r)
         return r;
     monitor_ = std::move(monitor);
