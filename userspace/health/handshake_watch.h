@@ -53,10 +53,11 @@ public:
     // Evidence strong enough to take the WAN down, as of the last update:
     // it stalls (as above: no SYN-ACK, `min_syns` unanswered for `grace`)
     // and a witness WAN completed handshakes within `recent` and left at
-    // most one in ten (one, with fewer than 20) unanswered over that time. A destination that fails
-    // through every WAN leaves unanswered SYNs on the others too, so none of
-    // them is a witness. The counts are per WAN, not per destination: a dead
-    // destination reached through this WAN alone looks the same.
+    // most one in ten (one, with fewer than 20) unanswered over that time.
+    // A destination that fails through every WAN leaves unanswered SYNs on
+    // the others too, so none of them is a witness. The counts are per
+    // WAN, not per destination: a dead destination reached through this
+    // WAN alone looks the same.
     std::optional<Upstream> upstream(const std::string &wan, Clock::time_point now) const;
 
 private:
