@@ -159,7 +159,8 @@ wans:
   - {name: dual, interface: wan1, gateway: auto, gateway6: auto}
   - {name: v6, interface: wan2, gateway6: auto, health: {reliability: 1}}
 )");
-    CHECK(texts(lab.wans[0].health.targets) == V{"gateway", "198.51.100.10", "2001:db8:ff::10", "tcp://203.0.113.10:80"});
+    CHECK(texts(lab.wans[0].health.targets) ==
+          V{"gateway", "198.51.100.10", "2001:db8:ff::10", "tcp://203.0.113.10:80"});
     CHECK(texts(lab.wans[1].health.targets) == V{"gateway6", "2001:db8:ff::10"});
 
     // targets set, or default_targets: [], are gateway-only by choice: a warning

@@ -25,7 +25,8 @@ const Policy *Config::policy(const std::string &name) const
 std::vector<ProbeTarget> builtin_default_targets()
 {
     std::vector<ProbeTarget> out;
-    for (const char *a : {"1.1.1.1", "8.8.8.8", "9.9.9.9", "2606:4700:4700::1111", "2001:4860:4860::8888", "2620:fe::fe"}) {
+    for (const char *a :
+         {"1.1.1.1", "8.8.8.8", "9.9.9.9", "2606:4700:4700::1111", "2001:4860:4860::8888", "2620:fe::fe"}) {
         ProbeTarget t;
         t.text = a;
         t.address = Prefix::parse(a).value();
