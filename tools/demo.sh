@@ -29,7 +29,7 @@ wans:
   - {name: isp2, interface: wan2, gateway: 100.64.2.1, weight: 1}
 policies:
   - {name: default, classifier: both-addresses-and-ports, members: [isp1, isp2]}
-health: {interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10], default_targets: [198.51.100.10]}
+health: {interval: 200ms, timeout: 200ms, down: 2, up: 3, targets: [198.51.100.10]}
 dhcp_guard: {mode: alert}
 metrics: {listen: "127.0.0.1:9464", flow_count_interval: 1s}
 notify:
