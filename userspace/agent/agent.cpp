@@ -5,7 +5,6 @@
 
 #include "config/interfaces.h"
 #include "config/parse.h"
-#include "config/probe_reach.h"
 
 #include <linux/rtnetlink.h>
 #include <spdlog/spdlog.h>
@@ -29,8 +28,6 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (auto r = a->loop_->on_signals({SIGTERM, SIGINT, SIGHUP}, [self](int sig) { self->on_signal(sig); }); !r)
         return r.error();
     for (const auto &w : config::absent_wan_interfaces(cfg))
-        spdlog::warn("{}", w);
-    for (const auto &w : config::gateway_only_probing(cfg))
         spdlog::warn("{}", w);
     if (auto r = a->core_.configure(std::move(cfg)); !r)
         return r.error();
@@ -150,8 +147,6 @@ Result<void> Agent::reload(config::Config next)
     if (next.bpffs != before.bpffs || next.flow_table_size != before.flow_table_size)
         return errorf("bpffs and flow_table_size take effect only on restart", ErrorKind::Invalid);
     for (const auto &w : config::absent_wan_interfaces(next))
-        spdlog::warn("{}", w);
-    for (const auto &w : config::gateway_only_probing(next))
         spdlog::warn("{}", w);
     if (auto r = core_.configure(std::move(next)); !r)
         return r;

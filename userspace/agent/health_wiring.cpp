@@ -2,6 +2,7 @@
 // The health monitor and the passive signal, built from the config: on
 // start, and again on a reload that changes what is probed.
 #include "agent/agent.h"
+#include "config/probe_reach.h"
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +16,8 @@ Result<void> Agent::start_health()
     auto monitor = std::make_unique<health::Monitor>(*loop_, [this](const std::string &wan, const health::Transition &t) {
         on_transition(wan, t);
     });
+    for (const auto &w : config::gateway_only_probing(cfg))
+        spdlog::warn("{}", w);
     for (const auto &w : cfg.wans) {
         health::ProbeSpec spec;
         spec.wan = w.name;
