@@ -7,14 +7,14 @@
 #   sudo bash bench/failover_time.sh [RUNS] [CASE...]    (default 20 runs, every case)
 #
 # CASE: fast-carrier fast-blackhole default-carrier default-blackhole
-#       probes-only-blackhole passive
+#       probes-only-blackhole passive smallest-blackhole smallest-passive
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export JALUR_SOURCE_DIR=${JALUR_SOURCE_DIR:-$(dirname "$here")}
 source "$JALUR_SOURCE_DIR/tests/e2e/lib.sh"
 runs=${1:-20}
 shift || true
-cases=${*:-fast-carrier fast-blackhole default-carrier default-blackhole probes-only-blackhole passive}
+cases=${*:-fast-carrier fast-blackhole default-carrier default-blackhole probes-only-blackhole passive smallest-blackhole smallest-passive}
 want() { [[ " $cases " == *" $1 "* ]]; }
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -119,6 +119,11 @@ want default-carrier && measure "$default" carrier "default (1s, down 3, up 3)" 
 want default-blackhole && measure "$default" blackhole "default (1s, down 3, up 3)" 1000
 want probes-only-blackhole && measure "$probes_only" blackhole "default, passive off (probes alone)" 1000
 want passive && measure_passive "$default" "default, passive signal (1:1 balancing)"
+# the smallest config (no health section): the gateway and the default
+# targets (here the lab's, by write_config), every setting its default
+smallest="{}"
+want smallest-blackhole && measure "$smallest" blackhole "smallest config (gateway + default targets)" 1000
+want smallest-passive && measure_passive "$smallest" "smallest config, under traffic (1:1 balancing)"
 echo
 echo "@@ targets"
 target() { # LABEL FAILURE LIMIT_MS TEXT

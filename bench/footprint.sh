@@ -61,10 +61,10 @@ echo "@@ footprint.process"
 echo "| setup | probes/s | VmRSS MiB | VmHWM MiB | threads | CPU over ${secs} s: utime+stime (% of one core) | CPU: threads' run time, schedstat (% of one core) |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 
-# idle: 2 WANs, default probing (a round a second, the gateway only)
+# idle: 2 WANs, default probing (a round a second: the gateway and the lab default targets)
 write_config "$E2E_TMP/two.yaml" 1 1
 agent_start "$E2E_TMP/two.yaml"
-measure "2 WANs, default probing (1 s, the gateway)" 2
+measure "2 WANs, default probing (1 s, the gateway and 3 default targets)" 2
 
 # the maps at default sizes, from the pins of this agent
 maps=$(for f in "$LAB_BPFFS"/jalur/*; do

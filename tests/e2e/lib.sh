@@ -91,15 +91,23 @@ e2e_end() {
   exit "$rc"
 }
 
-# write_config FILE WEIGHT... [-- extra yaml]: one WAN per weight, balanced
+# health.default_targets for every lab config: the built-in ones are public
+# resolvers, and no test may send a packet to a public address
+LAB_DEFAULT_TARGETS="[$LAB_SERVER, $LAB_SERVER_ALT, '$LAB_SERVER6']"
+
+# write_config FILE WEIGHT... [-- extra yaml]: one WAN per weight, balanced;
+# a top-level `health: {...}` among the extras gets the lab's default targets
 write_config() {
-  local file=$1 k=1 w
+  local file=$1 k=1 w extra=0 health=0 rest
   shift
+  for w in "$@"; do [[ "$w" != "health:"* ]] || health=1; done
   {
     echo "bpffs: $LAB_BPFFS/jalur"
     echo "state_dir: ${E2E_TMP:-/tmp}/state"
     echo "log_level: debug"
     echo "lan: br-lan"
+    # before wans: tests append WANs to the file
+    ((health)) || echo "health: {default_targets: $LAB_DEFAULT_TARGETS}"
     echo "wans:"
     for w in "$@"; do
       if [[ "$w" == "--" ]]; then break; fi
@@ -107,9 +115,17 @@ write_config() {
       k=$((k + 1))
     done
     # extra YAML after "--"
-    local extra=0
     for w in "$@"; do
-      if ((extra)); then echo "$w"; fi
+      if ((extra)); then
+        if [[ "$w" == "health: {"* ]]; then
+          rest=${w#health: \{}
+          w="health: {default_targets: $LAB_DEFAULT_TARGETS$([[ $rest == "}" ]] || echo ,) $rest"
+        elif [[ "$w" == "health:"* ]]; then # block style would miss them
+          echo "write_config: write health as {...}" >&2
+          return 1
+        fi
+        echo "$w"
+      fi
       if [[ "$w" == "--" ]]; then extra=1; fi
     done
   } >"$file"

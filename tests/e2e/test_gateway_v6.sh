@@ -9,7 +9,9 @@ cat >"$E2E_TMP/jalur.yaml" <<YAML
 bpffs: $LAB_BPFFS/jalur
 state_dir: $E2E_TMP/state
 lan: br-lan
-health: {interval: 200ms, timeout: 200ms, down: 2, up: 2}
+# IPv4 only beyond the gateway: with an IPv6 one answering, isp2 would be up
+# (it carries IPv6) before its IPv4 gateway is known, which this test is about
+health: {interval: 200ms, timeout: 200ms, down: 2, up: 2, default_targets: [$LAB_SERVER]}
 wans:
   - {name: isp1, interface: wan1, gateway: 100.64.1.1, gateway6: '2001:db8:101::1'}
   - {name: isp2, interface: wan2, gateway: auto, gateway6: '2001:db8:102::1'}

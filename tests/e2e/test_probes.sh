@@ -16,7 +16,7 @@ bpffs: $LAB_BPFFS/jalur
 state_dir: $E2E_TMP/state
 log_level: debug
 lan: br-lan
-health: {interval: 200ms, timeout: 200ms, down: 2, up: 2, last_resort: $2}
+health: {interval: 200ms, timeout: 200ms, down: 2, up: 2, last_resort: $2, default_targets: $LAB_DEFAULT_TARGETS}
 wans:
   - name: isp1
     interface: wan1

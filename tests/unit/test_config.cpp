@@ -3,6 +3,7 @@
 // exact line and column it is reported at. YAML is given inline; the file
 // name in messages is always "t.yaml".
 #include "config/parse.h"
+#include "config/probe_reach.h"
 #include "jalur/datapath.h"
 
 #include <catch2/catch.hpp>
@@ -120,10 +121,68 @@ wans:
   - {name: isp1, interface: wan1}
   - {name: v6, interface: wan2, gateway6: auto}
 )");
-    REQUIRE(cfg.wans[1].health.targets.size() == 1);
+    REQUIRE(cfg.wans[1].health.targets.size() == 4); // and the IPv6 default targets
     CHECK(cfg.wans[1].health.targets[0].gateway == 6);
     CHECK(cfg.wans[1].health.targets[0].text == "gateway6");
+    CHECK(cfg.wans[1].health.targets[1].text == "2606:4700:4700::1111");
     CHECK(cfg.wans[0].health.targets[0].gateway == 4);
+}
+
+static std::vector<std::string> texts(const std::vector<ProbeTarget> &targets)
+{
+    std::vector<std::string> out;
+    for (const auto &t : targets)
+        out.push_back(t.text);
+    return out;
+}
+
+TEST_CASE("config: with no targets, a WAN is probed at its gateway and beyond it (issue 24)")
+{
+    auto cfg = ok(R"(
+lan: br-lan
+wans:
+  - {name: v4, interface: wan1, gateway: 100.64.1.1}
+  - {name: dual, interface: wan2, gateway: auto, gateway6: auto}
+)");
+    using V = std::vector<std::string>;
+    CHECK(texts(cfg.wans[0].health.targets) == V{"gateway", "1.1.1.1", "8.8.8.8", "9.9.9.9"});
+    CHECK(texts(cfg.wans[1].health.targets) ==
+          V{"gateway", "1.1.1.1", "8.8.8.8", "9.9.9.9", "2606:4700:4700::1111", "2001:4860:4860::8888", "2620:fe::fe"});
+    CHECK(cfg.wans[0].health.reliability == 1);
+    CHECK(config::gateway_only_probing(cfg).empty());
+
+    // the lab's own: no test sends a packet to a public address
+    auto lab = ok(R"(
+lan: br-lan
+health: {default_targets: [198.51.100.10, 2001:db8:ff::10, "tcp://203.0.113.10:80"], reliability: 2}
+wans:
+  - {name: dual, interface: wan1, gateway: auto, gateway6: auto}
+  - {name: v6, interface: wan2, gateway6: auto, health: {reliability: 1}}
+)");
+    CHECK(texts(lab.wans[0].health.targets) ==
+          V{"gateway", "198.51.100.10", "2001:db8:ff::10", "tcp://203.0.113.10:80"});
+    CHECK(texts(lab.wans[1].health.targets) == V{"gateway6", "2001:db8:ff::10"});
+
+    // targets set, or default_targets: [], are gateway-only by choice: a warning
+    auto gw = ok(R"(
+lan: br-lan
+wans:
+  - {name: a, interface: wan1, health: {targets: [gateway, 100.64.9.1]}, gateway: 100.64.9.1}
+  - {name: b, interface: wan2, health: {default_targets: []}}
+  - {name: c, interface: wan3, health: {targets: [198.51.100.10]}}
+)");
+    CHECK(texts(gw.wans[1].health.targets) == V{"gateway"});
+    auto warnings = config::gateway_only_probing(gw);
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].rfind("WAN a: probes only its gateway, so an upstream outage", 0) == 0);
+    CHECK(warnings[1].rfind("WAN b: probes only its gateway", 0) == 0);
+
+    CHECK(error("lan: br-lan\nhealth: {default_targets: [gateway]}\nwans:\n  - {name: a, interface: wan1}\n")
+              .find("health.default_targets[0]: a default target must be beyond the gateway") != std::string::npos);
+    // reliability counts the default targets of the WAN's families
+    CHECK(error("lan: br-lan\nhealth: {reliability: 4}\nwans:\n  - {name: a, interface: wan1}\n")
+              .find("wans[0].health.reliability: 4 targets must answer but only 3 decide a round") !=
+          std::string::npos);
 }
 
 TEST_CASE("config: every field set explicitly is kept")
@@ -316,6 +375,9 @@ TEST_CASE("config: each example file parses")
         auto r = load_file(entry.path().string());
         INFO((r ? std::string() : r.error().message));
         CHECK(r);
+        // a new user copies these: each must see an upstream failure (issue 24)
+        if (r)
+            CHECK(gateway_only_probing(r.value()).empty());
         seen++;
     }
     CHECK(seen >= 5);
@@ -772,7 +834,7 @@ TEST_CASE("config: health defaults suit a small site")
     CHECK(cfg.last_resort == LastResort::Keep);
     // every WAN starts from the defaults
     CHECK(cfg.wans[1].health.interval == std::chrono::milliseconds(1000));
-    CHECK(same_probing(cfg.wans[0].health, cfg.health));
+    CHECK(same_probing(cfg.wans[0].health, cfg.wans[1].health));
 }
 
 TEST_CASE("config: probe targets of every kind")
@@ -815,14 +877,14 @@ health: {interval: 2s, down: 4, targets: [192.0.2.1]}
 wans:
   - name: isp1
     interface: wan1
-    health: {interval: 200ms, timeout: 200ms, targets: [gateway, "tcp://198.51.100.7:443"], reliability: 2}
+    health: {interval: 200ms, timeout: 200ms, targets: [gateway, "tcp://198.51.100.7:443", 198.51.100.8], reliability: 2}
   - name: isp2
     interface: wan2
 )");
     const auto &a = cfg.wans[0].health;
     CHECK(a.interval == std::chrono::milliseconds(200));
     CHECK(a.down == 4); // not overridden: from health
-    CHECK(a.targets.size() == 2);
+    CHECK(a.targets.size() == 3);
     CHECK(a.reliability == 2);
     CHECK(cfg.wans[1].health.interval == std::chrono::seconds(2));
     CHECK(cfg.wans[1].health.targets.size() == 1);

@@ -134,3 +134,78 @@ TEST_CASE("handshakes: a forgotten WAN (its state changed) can be reported again
     f.tick(0, 0);
     CHECK(f.tick(0, 0).size() == 1);
 }
+
+// The passive signal deciding (issue 24): upstream() is the evidence a
+// round that only the gateway answered fails by.
+
+TEST_CASE("upstream: stalls through one WAN while another completes cleanly are evidence")
+{
+    Feed f;
+    f.tick(0, 0);
+    f.tick(3, 0);
+    CHECK_FALSE(f.w.upstream("isp1", f.now)); // within the grace
+    f.tick(1, 0);
+    f.tick(0, 0);
+    f.tick(2, 0);
+    auto u = f.w.upstream("isp1", f.now);
+    REQUIRE(u);
+    CHECK(u->syns == 6);
+    CHECK(u->witness == "isp2");
+    CHECK_FALSE(f.w.upstream("isp2", f.now));
+    // still evidence while it lasts (a burst's rounds ask again)
+    for (int i = 0; i < 5; i++)
+        f.tick(1, 0);
+    CHECK(f.w.upstream("isp1", f.now));
+    // one SYN-ACK through isp1: its upstream works
+    f.tick(0, 1);
+    CHECK_FALSE(f.w.upstream("isp1", f.now));
+}
+
+TEST_CASE("upstream: a destination failing through every WAN is no evidence")
+{
+    // isp2 completes some handshakes but leaves as many unanswered as isp1:
+    // the same dead destination, tried through both
+    Feed f;
+    f.tick(0, 0);
+    for (int i = 0; i < 20; i++) {
+        f.tick(1, 0, i % 2 ? 2 : 1, 1); // isp2: one SYN of two answered every other tick
+        CHECK_FALSE(f.w.upstream("isp1", f.now));
+        CHECK_FALSE(f.w.upstream("isp2", f.now));
+    }
+    // a burst still probes isp1 (probes decide), but nothing is evidence
+    Feed g;
+    g.tick(0, 0);
+    g.tick(2, 0, 2, 0);
+    g.tick(1, 0, 1, 0);
+    for (int i = 0; i < 10; i++) {
+        g.tick(0, 0, 1, 1);
+        CHECK_FALSE(g.w.upstream("isp1", g.now));
+    }
+}
+
+TEST_CASE("upstream: with nothing completing anywhere there is no witness")
+{
+    Feed f;
+    f.tick(0, 0, 0, 0);
+    for (int i = 0; i < 20; i++) {
+        f.tick(1, 0, 1, 0);
+        CHECK_FALSE(f.w.upstream("isp1", f.now));
+        CHECK_FALSE(f.w.upstream("isp2", f.now));
+    }
+}
+
+TEST_CASE("upstream: a witness's SYN-ACKs must be recent")
+{
+    HandshakeWatch::Settings s;
+    s.recent = 1s;
+    Feed f;
+    f.w = HandshakeWatch(s);
+    f.tick(0, 0);
+    f.tick(3, 0, 1, 1);
+    for (int i = 0; i < 3; i++)
+        f.tick(0, 0, 0, 0);
+    CHECK(f.w.upstream("isp1", f.now));
+    for (int i = 0; i < 8; i++)
+        f.tick(1, 0, 0, 0); // isp2 idle: its last SYN-ACK ages out
+    CHECK_FALSE(f.w.upstream("isp1", f.now));
+}

@@ -2,6 +2,7 @@
 // The health monitor and the passive signal, built from the config: on
 // start, and again on a reload that changes what is probed.
 #include "agent/agent.h"
+#include "config/probe_reach.h"
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +16,8 @@ Result<void> Agent::start_health()
     auto monitor = std::make_unique<health::Monitor>(*loop_, [this](const std::string &wan, const health::Transition &t) {
         on_transition(wan, t);
     });
+    for (const auto &w : config::gateway_only_probing(cfg))
+        spdlog::warn("{}", w);
     for (const auto &w : cfg.wans) {
         health::ProbeSpec spec;
         spec.wan = w.name;
@@ -34,6 +37,17 @@ Result<void> Agent::start_health()
             return r;
     }
     monitor->on_round([this](const std::string &wan, const health::Round &r) { on_round(wan, r); });
+    // the passive signal decides where no probe sees beyond the gateway
+    monitor->upstream_evidence([this](const std::string &wan) -> std::optional<std::string> {
+        const auto *w = core_.config().wan(wan);
+        if (!w || !w->health.passive)
+            return std::nullopt;
+        auto u = handshakes_.upstream(wan, health::Clock::now());
+        if (!u)
+            return std::nullopt;
+        return "upstream: " + std::to_string(u->syns) + " handshakes unanswered while WAN " + u->witness +
+               " completes";
+    });
     if (auto r = monitor->start(); !r)
         return r;
     monitor_ = std::move(monitor);

@@ -5,9 +5,11 @@
 #include "cli/commands.h"
 #include "config/interfaces.h"
 #include "config/parse.h"
+#include "config/probe_reach.h"
 #include "config/reader.h"
 #include "notify/notifier.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace jalur::cli {
@@ -43,11 +45,16 @@ const char *affinity_name(config::Affinity a)
 
 std::string probing(const config::Health &h)
 {
-    std::string targets;
-    for (const auto &t : h.targets)
-        targets += (targets.empty() ? "" : ", ") + t.text;
+    // the targets that decide a round, and the gateways beside them
+    std::string deciding, gateways;
+    bool beyond = std::any_of(h.targets.begin(), h.targets.end(), [](const auto &t) { return !t.gateway; });
+    for (const auto &t : h.targets) {
+        auto &list = !beyond || !t.gateway ? deciding : gateways;
+        list += (list.empty() ? "" : ", ") + t.text;
+    }
     return "every " + std::to_string(h.interval.count()) + "ms (timeout " + std::to_string(h.timeout.count()) +
-           "ms), " + std::to_string(h.reliability) + " of [" + targets + "] must answer, down after " +
+           "ms), " + std::to_string(h.reliability) + " of [" + deciding + "] must answer" +
+           (gateways.empty() ? "" : " (" + gateways + " probed too)") + ", down after " +
            std::to_string(h.down) + ", up after " + std::to_string(h.up) + ", passive " + (h.passive ? "on" : "off");
 }
 
@@ -113,6 +120,8 @@ void add_check(CLI::App &app)
             for (const auto &w : config::absent_wan_interfaces(cfg.value()))
                 std::cerr << "warning: " << w << "\n";
         }
+        for (const auto &w : config::gateway_only_probing(cfg.value()))
+            std::cerr << "warning: " << w << "\n";
         // The token file as `run` reads it: a token others may read is a
         // warning, one that cannot be read or is not a token an error (the
         // agent would run without alerts). token_env is not checked: this

@@ -60,6 +60,23 @@ inline ProbeTarget gateway_probe()
     return t;
 }
 
+// Whether a target checks the WAN's own gateway (the first hop) rather than
+// something beyond it. A literal address equal to a static gateway is one too.
+bool is_gateway_target(const ProbeTarget &t, const std::optional<std::string> &gateway,
+                       const std::optional<std::string> &gateway6);
+
+// `health.default_targets` unless set: well-known anycast resolvers, each
+// answering echo from many sites near any ISP's edge, of three operators so
+// that one operator's outage does not take every WAN down (issue 24):
+//   1.1.1.1, 2606:4700:4700::1111   Cloudflare
+//   8.8.8.8, 2001:4860:4860::8888   Google
+//   9.9.9.9, 2620:fe::fe            Quad9
+std::vector<ProbeTarget> builtin_default_targets();
+
+// The targets that decide a round: those beyond the gateway when there are
+// any, else the gateways. `reliability` counts these.
+size_t deciding_targets(const std::vector<ProbeTarget> &targets);
+
 // What the agent does when every WAN is down.
 enum class LastResort {
     Keep,        // the WAN that went down last keeps carrying traffic
@@ -75,7 +92,12 @@ struct Health {
     uint32_t down = 3;        // failed rounds before down
     uint32_t up = 3;          // good rounds before up
     uint32_t reliability = 1; // targets that must answer for a good round
+    // Unless `targets` is set (targets_set), a WAN probes its gateway and
+    // the default targets of the families it has: reading a WAN fills
+    // `targets` so.
     std::vector<ProbeTarget> targets{gateway_probe()};
+    bool targets_set = false;
+    std::vector<ProbeTarget> default_targets = builtin_default_targets();
     uint32_t window = 10;                     // rounds judged for degraded
     uint32_t degraded_loss = 0;               // percent of probes lost; 0: not judged
     std::chrono::milliseconds degraded_latency{0}; // mean RTT; 0: not judged

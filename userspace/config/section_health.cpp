@@ -74,7 +74,7 @@ void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last
 {
     MapReader m(d, value,
                 {"interval", "timeout", "down", "up", "reliability", "targets", "window", "degraded_loss",
-                 "degraded_latency", "degraded_weight", "passive", "last_resort"});
+                 "degraded_latency", "degraded_weight", "passive", "last_resort", "default_targets"});
     if (!m.ok())
         return;
     h.where = m.at();
@@ -122,18 +122,42 @@ void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last
     bool targets_ok = true; // a bad target is its own error, not also a reliability one
     if (auto v = m.get("targets")) {
         h.targets.clear();
+        h.targets_set = true;
         auto items = read_items(d, *v, "expected at least one target (an address, or \"gateway\")");
         for (const auto &item : items)
             read_target(d, item, h.targets);
         targets_ok = h.targets.size() == items.size();
     }
+    if (auto v = m.get("default_targets")) {
+        // [] is allowed: gateway-only probing, by choice
+        h.default_targets.clear();
+        if (!v->node.IsSequence() || v->node.size() > 0) {
+            auto items = read_items(d, *v, "expected a list of targets, or [] to probe only the gateway");
+            for (const auto &item : items) {
+                read_target(d, item, h.default_targets);
+                if (!h.default_targets.empty() && h.default_targets.back().gateway) {
+                    d.error(item.at, item.path + ": a default target must be beyond the gateway (the gateway is "
+                                                 "always probed)");
+                    h.default_targets.pop_back();
+                }
+            }
+            targets_ok = targets_ok && h.default_targets.size() == items.size();
+        }
+    }
     if (auto v = m.get("reliability"))
         if (auto n = read_uint(d, *v, 1, 16))
             h.reliability = static_cast<uint32_t>(*n);
-    if (targets_ok && h.reliability > h.targets.size())
-        d.error(m.get("reliability") ? m.get("reliability")->at : h.where,
-                value.path + ".reliability: " + std::to_string(h.reliability) + " targets must answer but only " +
-                    std::to_string(h.targets.size()) + " are probed");
+    // with default targets, each WAN checks against those of its families
+    if (targets_ok && h.targets_set)
+        check_reliability(d, h, m.get("reliability") ? m.get("reliability")->at : h.where, value.path);
+}
+
+void check_reliability(Diagnostics &d, const Health &h, const Location &at, const std::string &path)
+{
+    size_t n = deciding_targets(h.targets);
+    if (h.reliability > n)
+        d.error(at, path + ".reliability: " + std::to_string(h.reliability) + " targets must answer but only " +
+                        std::to_string(n) + " decide a round (the targets beyond the gateway, when there are any)");
 }
 
 void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg)

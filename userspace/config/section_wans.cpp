@@ -113,6 +113,13 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origi
                 t.gateway = 6;
                 t.text = "gateway6";
             }
+    if (!w.health.targets_set) {
+        // the gateway and, beyond it, the default targets of the WAN's families
+        for (const auto &t : w.health.default_targets)
+            if (t.family() == 4 ? w.gateway.has_value() : w.gateway6.has_value())
+                w.health.targets.push_back(t);
+        check_reliability(d, w.health, w.health.where, item.path + ".health");
+    }
     cfg.wans.push_back(w);
     origins.push_back(origin);
 }

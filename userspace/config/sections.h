@@ -41,6 +41,8 @@ void parse_rules(Diagnostics &d, const SectionInput &in, Config &cfg);
 void parse_health(Diagnostics &d, const SectionInput &in, Config &cfg);
 // One health map into h; last_resort is null where it may not be set.
 void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last_resort);
+// reliability against the targets that decide a round (config/model.h)
+void check_reliability(Diagnostics &d, const Health &h, const Location &at, const std::string &path);
 
 // section_dhcp_guard.cpp: needs lan (trusted ports are LAN-side)
 void parse_dhcp_guard(Diagnostics &d, const SectionInput &in, Config &cfg);

@@ -8,6 +8,7 @@
 #include "health/wan_health.h"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,12 @@ struct Stall {
     std::string wan;
     uint64_t syns = 0;          // SYNs sent and not answered
     Clock::duration for_{};     // how long none came back
+};
+
+// The passive signal's evidence against a WAN's upstream (issue 24).
+struct Upstream {
+    uint64_t syns = 0;   // unanswered through the WAN
+    std::string witness; // a WAN whose handshakes complete cleanly meanwhile
 };
 
 class HandshakeWatch {
@@ -43,6 +50,15 @@ public:
     void forget(const std::string &wan) { wans_.erase(wan); }
     // The counters now, for every WAN watched; returns the WANs that stalled.
     std::vector<Stall> update(const std::map<std::string, HandshakeCounts> &now_counts, Clock::time_point now);
+    // Evidence strong enough to take the WAN down, as of the last update:
+    // it stalls (as above: no SYN-ACK, `min_syns` unanswered for `grace`)
+    // and a witness WAN completed handshakes within `recent` and left at
+    // most one in ten (one, with fewer than 20) unanswered over that time.
+    // A destination that fails through every WAN leaves unanswered SYNs on
+    // the others too, so none of them is a witness. The counts are per
+    // WAN, not per destination: a dead destination reached through this
+    // WAN alone looks the same.
+    std::optional<Upstream> upstream(const std::string &wan, Clock::time_point now) const;
 
 private:
     struct Wan {
@@ -53,7 +69,9 @@ private:
         std::optional<Clock::time_point> last_synack;   // when SYN-ACKs last came
         std::optional<Clock::time_point> stalled_since; // the balance rose over the base
         std::optional<Clock::time_point> reported;
+        std::deque<std::pair<Clock::time_point, HandshakeCounts>> recent; // samples within `recent`
     };
+    bool witness(const Wan &w, Clock::time_point now) const;
     Settings s_;
     std::map<std::string, Wan> wans_;
 };

@@ -3,6 +3,7 @@
 
 #include "common/curl_global.h"
 #include "health/http_check.h"
+#include "health/round_verdict.h"
 #include "health/socket_checks.h"
 
 #include <spdlog/spdlog.h>
@@ -72,8 +73,12 @@ Result<void> Monitor::add(const ProbeSpec &spec)
                 continue;
             }
             point_at(target, t.gateway == 4 ? spec.gateway4 : spec.gateway6);
+            target.beyond = false;
         } else {
             target.address = *t.address;
+            // the gateway written as an address is still only the first hop
+            target.beyond = t.kind != config::ProbeTarget::Kind::Icmp ||
+                            (target.address != spec.gateway4 && target.address != spec.gateway6);
         }
         Endpoint at{spec.ifname, spec.fwmark, target.address, t.port};
         switch (t.kind) {
@@ -198,22 +203,17 @@ void Monitor::judge(Probe &p, uint16_t seq)
     if (seq != p.seq || p.judged)
         return;
     p.judged = true;
-    Round r;
-    Clock::duration rtt_sum{};
+    std::vector<TargetResult> results;
     for (size_t i = 0; i < p.targets.size(); i++) {
-        if (p.targets[i].check)
-            p.targets[i].check->stop();
-        r.sent++;
-        if (p.answers[i]) {
-            r.answered++;
-            rtt_sum += *p.answers[i];
-        } else {
-            r.why += (r.why.empty() ? "" : "; ") + p.targets[i].name + ": " + p.failures[i];
-        }
+        const auto &t = p.targets[i];
+        if (t.check)
+            t.check->stop();
+        results.push_back({t.name, t.beyond, p.answers[i], p.failures[i]});
     }
-    r.good = r.answered >= p.spec.health.reliability;
-    r.rtt = r.answered ? std::chrono::duration_cast<std::chrono::microseconds>(rtt_sum / r.answered)
-                       : std::chrono::microseconds{0};
+    std::function<std::optional<std::string>()> evidence;
+    if (evidence_)
+        evidence = [this, &p] { return evidence_(p.spec.wan); };
+    Round r = round_verdict(results, p.spec.health.reliability, evidence);
     if (p.health->state() == State::Down)
         spdlog::debug("WAN {}: round {} {} ({} of {} targets answered, link {})", p.spec.wan, seq,
                       r.good ? "good" : "failed", r.answered, r.sent, p.health->link_up() ? "up" : "down");

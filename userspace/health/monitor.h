@@ -37,6 +37,9 @@ struct ProbeSpec {
 using OnTransition = std::function<void(const std::string &wan, const Transition &)>;
 // Every judged round, for statistics (RTT, loss): called on the event loop.
 using OnRound = std::function<void(const std::string &wan, const Round &)>;
+// The passive signal's evidence that a WAN's upstream is dead (its
+// handshakes stall while another WAN's complete): the cause, or nullopt.
+using UpstreamEvidence = std::function<std::optional<std::string>(const std::string &wan)>;
 
 class Monitor {
 public:
@@ -62,6 +65,10 @@ public:
                       const std::optional<Prefix> &gateway6);
     const WanHealth *health(const std::string &wan) const;
     void on_round(OnRound observer) { on_round_ = std::move(observer); }
+    // Consulted for a round that only the gateway answered (or that has no
+    // target beyond the gateway): with evidence, the round fails with its
+    // cause. A target beyond the gateway that answers still wins.
+    void upstream_evidence(UpstreamEvidence evidence) { evidence_ = std::move(evidence); }
 
 private:
     struct Target {
@@ -70,6 +77,7 @@ private:
         std::unique_ptr<Check> check; // null: an ICMP echo
         std::string name;             // "198.51.100.7", "tcp://198.51.100.7:443"
         bool known = true;            // false: a gateway not known yet, no address
+        bool beyond = true;           // beyond the gateway: decides the round when there are any
     };
     struct Probe {
         ProbeSpec spec;
@@ -97,6 +105,7 @@ private:
     EventLoop &loop_;
     OnTransition on_transition_;
     OnRound on_round_;
+    UpstreamEvidence evidence_;
     std::unique_ptr<CurlMulti> curl_; // made on the first http target
     std::map<std::string, Probe> probes_;
 };

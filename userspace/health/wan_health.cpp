@@ -21,7 +21,8 @@ std::optional<Transition> WanHealth::go(State to, const std::string &cause, Cloc
     return t;
 }
 
-std::optional<Transition> WanHealth::on_round(bool good, const std::string &why, Clock::time_point now)
+std::optional<Transition> WanHealth::on_round(bool good, const std::string &why, Clock::time_point now,
+                                              bool passive)
 {
     if (!link_up_)
         return std::nullopt; // the link decides until it returns
@@ -34,7 +35,7 @@ std::optional<Transition> WanHealth::on_round(bool good, const std::string &why,
     good_ = 0;
     last_failure_ = why;
     if (state_ != State::Down && ++bad_ >= t_.down_after)
-        return go(State::Down, std::to_string(t_.down_after) + " failed probe rounds: " + why, now);
+        return go(State::Down, passive ? why : std::to_string(t_.down_after) + " failed probe rounds: " + why, now);
     return std::nullopt;
 }
 
@@ -72,7 +73,7 @@ std::optional<Transition> WanHealth::on_round(const Round &r, Clock::time_point 
     while (window_.size() > t_.window)
         window_.pop_front();
     // up/down first: a dead WAN is down, not degraded
-    auto t = on_round(r.good, r.why, now);
+    auto t = on_round(r.good, r.why, now, r.passive);
     if (t || state_ == State::Down)
         return t;
     auto loss = loss_percent();

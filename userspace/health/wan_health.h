@@ -35,6 +35,7 @@ struct Round {
     bool good = false;                 // answered >= reliability
     std::chrono::microseconds rtt{0};  // mean of the answers
     std::string why;                   // what failed, when !good
+    bool passive = false;              // failed by the passive signal: `why` is the whole cause
 };
 
 struct Transition {
@@ -53,7 +54,8 @@ public:
 
     // A probe round: good when enough targets answered (the caller applies
     // `reliability`); `why` says what failed, for the log and the alert.
-    std::optional<Transition> on_round(bool good, const std::string &why, Clock::time_point now);
+    std::optional<Transition> on_round(bool good, const std::string &why, Clock::time_point now,
+                                       bool passive = false);
     std::optional<Transition> on_round(const Round &r, Clock::time_point now);
     // Over the current window; nullopt until the window is full.
     std::optional<double> loss_percent() const;

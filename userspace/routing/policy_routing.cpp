@@ -73,6 +73,12 @@ Result<void> PolicyRouting::apply(const std::vector<WanRouting> &wans, const std
                 def.table = 254;
                 def.metric = kMainMetric;
                 want_routes.push_back(def);
+                Rule own;
+                own.family = family;
+                own.priority = kOwnTrafficPriority;
+                own.table = w.table;
+                own.iifname = "lo"; // locally generated: the kernel looks it up as arriving on lo
+                want_rules.push_back(own);
             }
         }
     }

@@ -8,6 +8,11 @@
 //              the router's own traffic (resolver, VPN, alerts) follows
 //              failover, and loose reverse-path filtering accepts replies on
 //              every WAN (with no default route in main, it drops them)
+//   prio 32000 iif lo lookup T of that best WAN     the router's own traffic:
+//              a DHCP or PPPoE client's default route in main with a lower
+//              metric would otherwise carry it through that WAN even while
+//              it is down; jalur leaves that route alone (it is how an
+//              "auto" gateway is learned) and steers around it
 //
 // Remembers what it added and removes exactly that. Keeps what the last
 // apply() wanted, so that drift (a rule or route someone else removed) can
@@ -34,6 +39,11 @@ public:
     static constexpr uint32_t kMainMetric = 10;
     // after every WAN's mark rule, before the main table's catch-all
     static constexpr uint32_t kLastResortPriority = 1900;
+    // the router's own traffic to the best WAN's table: after the specific
+    // routes (1000), the marks (probes carry their WAN's) and the rules
+    // other tools add for their own tables (Tailscale's 52xx), just before
+    // main's catch-all (32766)
+    static constexpr uint32_t kOwnTrafficPriority = 32000;
 
     PolicyRouting(Netlink &nl, uint32_t fwmark_mask) : nl_(nl), mask_(fwmark_mask) {}
     PolicyRouting(const PolicyRouting &) = delete;
