@@ -185,7 +185,7 @@ Result<void> Agent::reload(config::Config next)
         if (auto r = start_metrics(); !r)
             spdlog::error("metrics endpoint: {}", r.error().message);
     }
-    if (cfg.notify != before.notify) {
+    if (cfg.notify != before.notify || (cfg.notify && !notifier_)) { // changed, or its token failed before
         // the spool is on disk: alerts waiting there go out through the new notifier
         notifier_.reset();
         if (cfg.notify) {
