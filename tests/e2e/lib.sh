@@ -237,6 +237,20 @@ else:
 }
 _wan_status_is() { [[ "$(wan_status "$1" "$2")" == "$3" ]]; } # WAN KEY VALUE
 
+# udhcpc_lease NETNS [TIMEOUT]: one DISCOVER..ACK by busybox udhcpc on the
+# namespace's eth0, TIMEOUT seconds per try (default 1); prints "address
+# server", or nothing without a lease
+udhcpc_lease() {
+  local script=$E2E_TMP/udhcpc-lease.sh out=$E2E_TMP/udhcpc-lease
+  [[ -x "$script" ]] || {
+    printf '#!/bin/sh\n[ "$1" = bound ] && echo "$ip $serverid" >>"$LEASES"\nexit 0\n' >"$script"
+    chmod +x "$script"
+  }
+  : >"$out"
+  LEASES="$out" ip netns exec "$1" udhcpc -i eth0 -f -q -n -t 3 -T "${2:-1}" -A 1 -s "$script" >/dev/null 2>&1 || true
+  cat "$out"
+}
+
 # the internet server's connection counts per source address (JSON)
 server_counts() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/stats; }
 server_reset() { lab_exec "$LAB" inet curl -s -m 5 http://198.51.100.10/reset >/dev/null; }

@@ -24,18 +24,7 @@ ip netns exec "$C3" python3 "$E2E_SRC/tools/lab/clients/rogue_dhcp.py" eth0 120 
 echo $! >"$E2E_TMP/rogue.pid"
 e2e_cleanup 'kill "$(cat "$E2E_TMP/rogue.pid")" 2>/dev/null'
 
-cat >"$E2E_TMP/lease.sh" <<'SH'
-#!/bin/sh
-[ "$1" = bound ] && echo "$ip $serverid" >>"$LEASES"
-exit 0
-SH
-chmod +x "$E2E_TMP/lease.sh"
-get_lease() { # one DISCOVER..ACK from c1; prints "address server"
-  : >"$E2E_TMP/lease"
-  LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 3 -A 1 \
-    -s "$E2E_TMP/lease.sh" >/dev/null 2>&1 || true
-  cat "$E2E_TMP/lease"
-}
+get_lease() { udhcpc_lease "$C1" 3; } # one DISCOVER..ACK from c1: "address server"
 from_trusted() { [[ "$1" == "192.0.2.1"[0-4]?" 192.0.2.1" ]]; }
 from_rogue() { [[ "$1" == "192.0.2.199 192.0.2.66" ]]; }
 

@@ -22,18 +22,7 @@ start_dnsmasq "$LAB_ROUTER" trusted 192.0.2.100 192.0.2.149
 start_dnsmasq "$C3" rogue 192.0.2.200 192.0.2.249
 
 # udhcpc's script only records the lease; the client's address stays as it is
-cat >"$E2E_TMP/lease.sh" <<'SH'
-#!/bin/sh
-[ "$1" = bound ] && echo "$ip $serverid" >>"$LEASES"
-exit 0
-SH
-chmod +x "$E2E_TMP/lease.sh"
-get_lease() { # one DISCOVER..ACK from c1; prints "address server"
-  : >"$E2E_TMP/lease"
-  LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 1 -A 1 \
-    -s "$E2E_TMP/lease.sh" >/dev/null 2>&1 || true
-  cat "$E2E_TMP/lease"
-}
+get_lease() { udhcpc_lease "$C1" 1; } # one DISCOVER..ACK from c1: "address server"
 
 # --- alert mode: the rogue's MAC is reported within a second, in the log and
 # to Telegram (the lab's Bot API mock)
@@ -47,8 +36,7 @@ grep -q "rogue DHCP: inspecting lanp3 (alert) by tc" "$E2E_TMP/agent.log" || fai
 # a veth port: tc, never generic XDP
 lab_exec "$LAB" rtr tc filter show dev lanp3 ingress | has_match jalur_tc_port || fail "no tc port program on lanp3"
 lab_exec "$LAB" rtr ip link show lanp3 | has_match xdp && fail "XDP attached to lanp3"
-LEASES="$E2E_TMP/lease" ip netns exec "$C1" udhcpc -i eth0 -f -q -n -t 3 -T 1 -A 1 \
-  -s "$E2E_TMP/lease.sh" >/dev/null 2>&1 &
+udhcpc_lease "$C1" >"$E2E_TMP/lease" &
 wait_until 1 grep -q "rogue DHCP server $rogue_mac (192.0.2.13) on lanp3: OFFER of 192.0.2.2" "$E2E_TMP/agent.log"
 grep -q "rogue DHCP server 02:00:00:00:00:01" "$E2E_TMP/agent.log" && fail "the router's own server was reported"
 grep -m1 "rogue DHCP server" "$E2E_TMP/agent.log"
