@@ -55,7 +55,8 @@ uint32_t state(const Core &c, const std::string &wan) { return c.desired().datap
 std::map<uint32_t, size_t> slot_share(const Core &c)
 {
     std::map<uint32_t, size_t> n;
-    for (auto w : c.desired().datapath.policies.begin()->second.slots)
+    const auto d = c.desired(); // the range below must not outlive it
+    for (auto w : d.datapath.policies.begin()->second.slots)
         n[w]++;
     return n;
 }
