@@ -14,7 +14,7 @@ shift || true
 names=("$@")
 ((${#names[@]})) || names=(config api_reply text spool dns_message)
 
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJALUR_FUZZ=ON >/dev/null
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=None -DJALUR_FUZZ=ON >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz
 
 mkdir -p build-fuzz/artifacts

@@ -18,12 +18,12 @@ cmake --build build -j"$(nproc)"
 
 if [[ ${JALUR_SKIP_HARDENING:-0} != 1 ]]; then
   # sanitizers: only what the unit and bpf labels run is built
-  cmake -S . -B build-san -DCMAKE_BUILD_TYPE=Debug -DJALUR_SANITIZE=ON >/dev/null
+  cmake -S . -B build-san -DCMAKE_BUILD_TYPE=None -DJALUR_SANITIZE=ON >/dev/null
   cmake --build build-san -j"$(nproc)" --target unit_tests bpf_tests
   (cd build-san &&
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --output-on-failure --timeout 600 -j"$(nproc)" -L 'unit|bpf')
-  bash tools/fuzz.sh 20
+  bash tools/fuzz.sh 15
 fi
 
 cd build
