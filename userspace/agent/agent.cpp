@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <set>
 
 namespace jalur::agent {
 
@@ -109,7 +110,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
         self->board_.edit([](metrics::Board &b) { b.loop_tick = metrics::WallClock::now(); });
         self->publish_sections();
         if (self->retry_)
-            if (auto r = self->reconcile(true); !r)
+            if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);
     });
     if (!beat)
@@ -148,12 +149,12 @@ Result<void> Agent::reload(config::Config next)
     observe_interfaces();
     observe_addresses();
     observe_gateways();
-    if (auto r = reconcile(true); !r) {
+    if (auto r = reconcile(); !r) {
         // nothing half-applied: back to the running config
         (void)core_.configure(before);
         observe_interfaces();
         observe_gateways();
-        if (auto back = reconcile(true); !back)
+        if (auto back = reconcile(); !back)
             spdlog::error("restoring the running config: {}", back.error().message);
         return r;
     }
@@ -171,9 +172,9 @@ Result<void> Agent::reload(config::Config next)
         if (auto r = start_health(); !r)
             spdlog::error("health probes: {}; the old probes keep running", r.error().message);
     if (announced_) {
-        std::map<std::string, bool> names;
+        std::set<std::string> names;
         for (const auto &w : cfg.wans)
-            names[w.name] = true;
+            names.insert(w.name);
         announced_->keep_only(names);
     }
     publish_board();

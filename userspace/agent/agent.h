@@ -66,8 +66,8 @@ private:
     void tell_monitor_links();
 
     // decide and apply (agent/reconcile.cpp)
-    Result<void> reconcile(bool repair_routing = false);
-    Result<void> apply_routing(const control::RoutingState &wanted, bool force);
+    Result<void> reconcile();
+    Result<void> apply_routing(const control::RoutingState &wanted);
     Result<void> refresh_local_nets();
     void on_transition(const std::string &wan, const health::Transition &t);
     void on_rogue_dhcp(const dhcp::RogueAlert &alert);

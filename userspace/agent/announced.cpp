@@ -46,7 +46,7 @@ void Announced::set(const std::string &wan, const std::string &state)
     save();
 }
 
-void Announced::keep_only(const std::map<std::string, bool> &wans)
+void Announced::keep_only(const std::set<std::string> &wans)
 {
     bool changed = false;
     for (auto it = states_.begin(); it != states_.end();)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace jalur::agent {
@@ -22,7 +23,7 @@ public:
     // old file or the new one). A write error is logged once, not fatal.
     void set(const std::string &wan, const std::string &state);
     // Forgets WANs no longer configured.
-    void keep_only(const std::map<std::string, bool> &wans);
+    void keep_only(const std::set<std::string> &wans);
 
 private:
     void save();

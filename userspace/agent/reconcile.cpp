@@ -30,7 +30,7 @@ control::Health health_of(health::State s)
 
 } // namespace
 
-Result<void> Agent::reconcile(bool repair_routing)
+Result<void> Agent::reconcile()
 {
     auto want = core_.desired();
     Result<void> first;
@@ -41,7 +41,7 @@ Result<void> Agent::reconcile(bool repair_routing)
     // the data path first: packets are marked for tables that exist, and a
     // dead WAN is out of the slot tables before its routes change
     note("data path", publisher_->apply(want.datapath));
-    note("routing", apply_routing(want.routing, repair_routing));
+    note("routing", apply_routing(want.routing));
     note("attachments", attachments_->apply(want.attachments));
     if (notifier_)
         notifier_->set_path(want.alert_fwmark); // 0: no WAN is up, alerts wait
@@ -49,9 +49,11 @@ Result<void> Agent::reconcile(bool repair_routing)
     return first;
 }
 
-Result<void> Agent::apply_routing(const control::RoutingState &wanted, bool force)
+// Only a change is applied: what others remove is routing's repair watch's
+// to put back, and a failed apply leaves routed_ unknown, so it is retried.
+Result<void> Agent::apply_routing(const control::RoutingState &wanted)
 {
-    if (!force && routed_ && *routed_ == wanted)
+    if (routed_ && *routed_ == wanted)
         return {};
     if (!routing_ || !routed_ || routed_->fwmark_mask != wanted.fwmark_mask) {
         if (routing_)

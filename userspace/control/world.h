@@ -7,15 +7,12 @@
 
 #include "common/prefix.h"
 
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 
 namespace jalur::control {
-
-using Clock = std::chrono::steady_clock;
 
 // One interface the config names (a LAN or a WAN), by name.
 struct InterfaceFacts {
