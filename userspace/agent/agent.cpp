@@ -121,6 +121,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     std::string wans;
     for (const auto &w : c.wans)
         wans += (wans.empty() ? "" : ", ") + w.name + " (" + w.interface + ")";
+    a->events_->add(EventKind::Agent, "", "started " JALUR_VERSION ": " + wans);
     a->alert(notify::Kind::AgentStart, {{"version", JALUR_VERSION}, {"wans", wans}});
     a->announced_start_ = true;
     return a;
@@ -144,8 +145,10 @@ Result<void> Agent::reload(config::Config next)
     const config::Config before = core_.config();
     for (const auto &w : config::absent_wan_interfaces(next))
         spdlog::warn("{}", w);
-    if (auto r = core_.configure(std::move(next)); !r)
+    if (auto r = core_.configure(std::move(next)); !r) {
+        events_->add(EventKind::Reload, "", "reload failed, the running config stays: " + r.error().message);
         return r;
+    }
     observe_interfaces();
     observe_addresses();
     observe_gateways();
@@ -156,9 +159,11 @@ Result<void> Agent::reload(config::Config next)
         observe_gateways();
         if (auto back = reconcile(); !back)
             spdlog::error("restoring the running config: {}", back.error().message);
+        events_->add(EventKind::Reload, "", "reload failed, the running config stays: " + r.error().message);
         return r;
     }
     const auto &cfg = core_.config();
+    events_->add(EventKind::Reload, "", "reloaded " + cfg.file + ": " + std::to_string(cfg.wans.size()) + " WAN(s)");
     if (auto r = rogue_->apply(cfg); !r)
         spdlog::error("DHCP guard: {}", r.error().message);
     bool health_changed = cfg.wans.size() != before.wans.size() ||
@@ -215,6 +220,8 @@ void Agent::on_signal(int sig)
     auto next = load_for_reload(core_.config().file, core_.config());
     if (!next) {
         spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
+        events_->add(EventKind::Reload, "", "SIGHUP: config rejected, the running config stays: " +
+                                                next.error().message);
         return;
     }
     if (auto r = reload(std::move(next).value()); !r)

@@ -9,6 +9,7 @@
 
 #include "agent/announced.h"
 #include "agent/instance.h"
+#include "common/event_log.h"
 #include "common/event_loop.h"
 #include "config/model.h"
 #include "control/core.h"
@@ -52,6 +53,10 @@ public:
     EventLoop &loop() { return *loop_; }
     const datapath::Datapath &datapath() const { return *dp_; }
     const config::Config &config() const { return core_.config(); }
+    // What happened (transitions, alerts, admin actions, reloads, sightings),
+    // for `jalur events`, the dashboard and Telegram; readable from any thread.
+    EventLog &events() { return *events_; }
+    std::shared_ptr<EventLog> shared_events() const { return events_; }
 
 private:
     explicit Agent(RunOptions opts) : opts_(opts) {}
@@ -112,6 +117,7 @@ private:
     bool observe_pending_ = false;                // a coalesced observation is scheduled
     bool retry_ = false;                          // the last reconcile failed: the heartbeat retries
     int heartbeat_ = -1;                          // timer id
+    std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)

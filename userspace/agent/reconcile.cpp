@@ -93,8 +93,14 @@ void Agent::alert(notify::Kind kind, std::map<std::string, std::string> vars)
 {
     if (!notifier_)
         return;
-    if (auto r = notifier_->raise(notify::Alert{kind, std::move(vars), 0}); !r)
+    std::string wan = vars.count("wan") ? vars["wan"] : "";
+    std::string what(notify::kind_name(kind));
+    if (auto r = notifier_->raise(notify::Alert{kind, std::move(vars), 0}); !r) {
         spdlog::warn("{}", r.error().message);
+        events_->add(EventKind::Alert, wan, what + " alert not queued: " + r.error().message);
+    } else {
+        events_->add(EventKind::Alert, wan, what + " alert queued for Telegram");
+    }
 }
 
 void Agent::on_transition(const std::string &wan, const health::Transition &t)
@@ -108,6 +114,8 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
                      t.cause);
     else
         spdlog::info("WAN {} up again, no longer degraded: {}", wan, t.cause);
+    events_->add(EventKind::Transition, wan,
+                 std::string(health::state_name(t.from)) + " -> " + health::state_name(t.to) + ": " + t.cause);
     board_.edit([&](metrics::Board &b) {
         if (auto *v = b.wan(wan)) {
             v->state = health::state_name(t.to);
@@ -166,6 +174,7 @@ void Agent::on_rogue_dhcp(const dhcp::RogueAlert &rogue)
         what += ", " + std::to_string(rogue.total) + " since first seen";
     vars["message"] = what;
     vars["count"] = std::to_string(rogue.count);
+    events_->add(EventKind::RogueDhcp, "", what);
     alert(notify::Kind::RogueDhcp, std::move(vars));
 }
 

@@ -65,6 +65,8 @@ ctl::Reply reload_command(Agent &agent, const ctl::Request &req, const ctl::Peer
     auto next = load_for_reload(path, agent.config());
     if (!next) {
         spdlog::error("reload rejected, the running config stays:\n{}", next.error().message);
+        agent.events().add(EventKind::Reload, "", "reload by uid " + std::to_string(peer.uid) +
+                                                      " rejected, the running config stays: " + next.error().message);
         return ctl::Reply::refused(next.error().message + "\nnot reloaded; the running config stays");
     }
     if (auto r = agent.reload(next.value()); !r) {
