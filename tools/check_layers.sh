@@ -18,8 +18,9 @@ declare -A allowed=(
   [notify]="common config alerts"
   [metrics]="common config datapath"
   [ctl]="common config"
-  [agent]="common balancer alerts config control datapath routing health dhcp notify metrics ctl"
-  [cli]="common balancer alerts config control datapath routing health dhcp notify metrics ctl agent"
+  [host]="common config control"
+  [agent]="common balancer alerts config control datapath routing health dhcp notify metrics ctl host"
+  [cli]="common balancer alerts config control datapath routing health dhcp notify metrics ctl host agent"
 )
 
 bad=0

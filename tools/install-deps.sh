@@ -9,6 +9,10 @@ packages=(
   build-essential cmake pkg-config clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev
   libspdlog-dev libcurl4-openssl-dev catch2 libyaml-cpp-dev libcli11-dev libcpp-httplib-dev
   libmnl-dev linux-libc-dev ccache clang-format clang-tidy
+  # the service (sd_notify, the journal) and the NAT table (libnftables)
+  libsystemd-dev libnftables-dev
+  # the Debian package: man pages from packaging/man/*.scd, and its checker
+  scdoc lintian
   # the lab, the demo and the e2e tests
   iproute2 iputils-ping nftables dnsmasq-base udhcpc python3 curl socat ncat iperf3 ethtool openssl
   # e2e.no_privileges: capsh starts the agent without its capabilities

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -455,7 +456,7 @@ TEST_CASE("config: unknown and repeated top-level keys")
     CHECK(error(kTwoIsps + "helth: {}\n") ==
           "t.yaml:7:1: unknown key 'helth' at the top level (expected one of: bpffs, state_dir, log_level, fwmark_mask, "
           "flow_table_size, lan, health, wans, address_lists, policies, rules, default_policy, dhcp_guard, notify, metrics, "
-          "control)");
+          "control, host)");
     CHECK(error(kTwoIsps + "lan: br-x\n") == "t.yaml:7:1: key 'lan' at the top level is repeated (first at line 1)");
     // a key whose value starts on the next line: still the key's own line
     CHECK(error("lan:\n  - br-lan\nwans: [{name: a, interface: wan1}]\nlan: br-x\n") ==
@@ -532,7 +533,7 @@ TEST_CASE("config: unknown WAN key")
 {
     CHECK(error(kTwoIsps + "    wieght: 2\n") ==
           "t.yaml:7:5: unknown key 'wieght' in wans[1] (expected one of: name, interface, gateway, gateway6, "
-          "weight, tier, fwmark, table, health)");
+          "weight, tier, fwmark, table, health, nat, nat6)");
 }
 
 TEST_CASE("config: bad WAN values")
@@ -1080,4 +1081,47 @@ TEST_CASE("config: the control socket and its group")
           "t.yaml:7:18: control.group: no group 'no-such-group-jalur' on this host");
     CHECK(error(kTwoIsps + "control: {sock: /x}\n") ==
           "t.yaml:7:11: unknown key 'sock' in control (expected one of: socket, group)");
+}
+
+// The packaged default config (packaging/jalur.yaml): its placeholders are
+// all the admin is told about, each at its line, and once they are edited
+// the file is a valid config.
+TEST_CASE("config: the packaged default config names each placeholder to edit, and is valid once edited")
+{
+    std::ifstream in(JALUR_PACKAGING_DIR "/jalur.yaml");
+    REQUIRE(in);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    auto r = parse(text, "jalur.yaml");
+    REQUIRE_FALSE(r);
+    const std::string &m = r.error().message;
+    INFO(m);
+    // one error per placeholder, at its line, and nothing else
+    std::istringstream lines(text);
+    std::string line;
+    int n = 0, placeholders = 0;
+    while (std::getline(lines, line)) {
+        n++;
+        auto at = line.find(": EDIT-ME (");
+        if (at == std::string::npos || line.find('#') < at)
+            continue;
+        placeholders++;
+        CHECK_THAT(m, Catch::Matchers::Contains("jalur.yaml:" + std::to_string(n) + ":"));
+    }
+    CHECK(placeholders == 3);
+    CHECK_THAT(m, Catch::Matchers::Contains("lan: edit this placeholder: the LAN interface"));
+    CHECK_THAT(m, Catch::Matchers::Contains("wans[1].interface: edit this placeholder: the second WAN interface"));
+    CHECK_THAT(m, Catch::Matchers::Contains("replace every EDIT-ME value"));
+    CHECK(std::count(m.begin(), m.end(), '\n') == placeholders);
+
+    // edited: a valid config
+    int i = 0;
+    for (auto at = text.find(": EDIT-ME ("); at != std::string::npos; at = text.find(": EDIT-ME ("))
+        text.replace(at + 2, text.find('\n', at) - at - 2, "eth" + std::to_string(i++));
+    auto edited = parse(text, "jalur.yaml");
+    INFO((edited ? std::string() : edited.error().message));
+    REQUIRE(edited);
+    CHECK(edited.value().lans[0].interface == "eth0");
+    CHECK(edited.value().wans[1].interface == "eth2");
 }

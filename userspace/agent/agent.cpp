@@ -26,7 +26,11 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     // Blocked here, before any thread starts (notifier, metrics), so every
     // thread inherits the mask and the signalfd alone receives them: a
     // thread without the mask would take SIGHUP's default action, exit.
-    if (auto r = a->loop_->on_signals({SIGTERM, SIGINT, SIGHUP}, [self](int sig) { self->on_signal(sig); }); !r)
+    // SIGUSR2: stop, keeping the data path (a package upgrade); SIGUSR1: a test hook (agent/service.h)
+    std::vector<int> signals{SIGTERM, SIGINT, SIGHUP, SIGUSR2};
+    if (test_hooks())
+        signals.push_back(SIGUSR1);
+    if (auto r = a->loop_->on_signals(signals, [self](int sig) { self->on_signal(sig); }); !r)
         return r.error();
     // one agent per pin directory, before anything is touched or sent
     auto instance = Instance::claim(cfg.bpffs);
@@ -86,6 +90,8 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
         return r.error();
     if (auto r = a->reconcile(); !r)
         return r.error();
+    if (auto r = a->apply_host(); !r)
+        return r.error();
 
     if (auto r = a->loop_->watch(a->nl_events_->fd(), [self] { self->on_netlink_event(); }); !r)
         return r.error();
@@ -109,6 +115,10 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     auto beat = a->loop_->every(std::chrono::seconds(1), [self] {
         self->board_.edit([](metrics::Board &b) { b.loop_tick = metrics::WallClock::now(); });
         self->publish_sections();
+        if (self->service_)
+            self->service_->status(service_status(self->core_.config(), self->core_.world()));
+        if (auto r = self->apply_host(); !r)
+            spdlog::warn("host settings: {}", r.error().message);
         if (self->retry_)
             if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);
@@ -124,6 +134,11 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     a->events_->add(EventKind::Agent, "", "started " JALUR_VERSION ": " + wans);
     a->alert(notify::Kind::AgentStart, {{"version", JALUR_VERSION}, {"wans", wans}});
     a->announced_start_ = true;
+    // the data path is attached and routing is in place: systemd may go on
+    auto service = Service::ready(*a->loop_, service_status(c, a->core_.world()));
+    if (!service)
+        return service.error();
+    a->service_ = std::move(service).value();
     return a;
 }
 
@@ -164,6 +179,8 @@ Result<void> Agent::reload(config::Config next)
     }
     const auto &cfg = core_.config();
     events_->add(EventKind::Reload, "", "reloaded " + cfg.file + ": " + std::to_string(cfg.wans.size()) + " WAN(s)");
+    if (auto r = apply_host(); !r)
+        spdlog::error("host settings: {}", r.error().message);
     if (auto r = rogue_->apply(cfg); !r)
         spdlog::error("DHCP guard: {}", r.error().message);
     bool health_changed = cfg.wans.size() != before.wans.size() ||
@@ -212,8 +229,17 @@ Result<void> Agent::reload(config::Config next)
 
 void Agent::on_signal(int sig)
 {
+    if (sig == SIGUSR1) {
+        stall_for_test();
+        return;
+    }
     if (sig != SIGHUP) {
-        spdlog::info("signal {}: stopping", sig == SIGTERM ? "TERM" : "INT");
+        if (sig == SIGUSR2)
+            opts_.keep_datapath = true;
+        spdlog::info("signal {}: stopping{}", sig == SIGTERM ? "TERM" : sig == SIGINT ? "INT" : "USR2",
+                     opts_.keep_datapath ? ", keeping the data path" : "");
+        if (service_)
+            service_->stopping();
         loop_->stop();
         return;
     }
@@ -254,6 +280,7 @@ Agent::~Agent()
             attachments_->release();
         if (routing_)
             routing_->release();
+        stop_host(true);
         if (instance_)
             instance_->keep();
         spdlog::info("{}; the data path keeps running from {}", announced_start_ ? "stopped" : "not started",
@@ -265,6 +292,7 @@ Agent::~Agent()
     if (attachments_)
         attachments_->clear();
     routing_.reset();
+    stop_host(false);
     if (dp_)
         dp_->unpin();
     dp_.reset();

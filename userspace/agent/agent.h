@@ -9,6 +9,7 @@
 
 #include "agent/announced.h"
 #include "agent/instance.h"
+#include "agent/service.h"
 #include "common/event_log.h"
 #include "common/event_loop.h"
 #include "config/model.h"
@@ -20,6 +21,8 @@
 #include "dhcp/rogue_watch.h"
 #include "health/handshake_watch.h"
 #include "health/monitor.h"
+#include "host/nat.h"
+#include "host/sysctl.h"
 #include "metrics/exporter.h"
 #include "metrics/state_board.h"
 #include "notify/notifier.h"
@@ -87,6 +90,11 @@ private:
 
     void on_signal(int sig); // TERM/INT stop, HUP reloads
 
+    // the host section and NAT (agent/host_wiring.cpp): written where they
+    // differ from control::plan_host; put back at stop
+    Result<void> apply_host();
+    void stop_host(bool keep);
+
     RunOptions opts_;
     control::Core core_;
     std::optional<EventLoop> loop_;
@@ -121,6 +129,9 @@ private:
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)
+    std::unique_ptr<host::Sysctls> sysctls_;
+    std::unique_ptr<host::Nat> nat_;
+    std::unique_ptr<Service> service_; // systemd's notifications (agent/service.h); last: it uses loop_
 };
 
 } // namespace jalur::agent

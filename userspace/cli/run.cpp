@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "agent/agent.h"
 #include "cli/commands.h"
+#include "cli/doctor.h"
 #include "cli/load_config.h"
 #include "cli/logging.h"
 #include "config/parse.h"
@@ -26,6 +27,13 @@ void add_run(CLI::App &app)
                   "adopts them)");
     cmd->callback([] {
         auto cfg = load_config_or_exit(config_path, true, "not started, nothing changed");
+        // what `jalur doctor` finds would certainly break traffic: refused before anything is touched
+        if (auto fatal = fatal_checks(cfg); !fatal.empty()) {
+            for (const auto &c : fatal)
+                std::cerr << c.what << ": " << c.message << "\n  fix: " << c.fix << "\n";
+            std::cerr << config_path << ": not started, nothing changed (jalur doctor checks the rest)\n";
+            throw CLI::RuntimeError(1);
+        }
         setup_logging(log_level.empty() ? cfg.log_level : log_level);
         agent::RunOptions opts;
         opts.keep_datapath = keep;

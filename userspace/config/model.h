@@ -124,6 +124,8 @@ struct Wan {
     bool fwmark_derived = false, table_derived = false;
     uint32_t id = 0;      // data path WAN id: index in `wans`
     Health health;        // the health section with this WAN's overrides
+    bool nat4 = false, nat6 = false; // `nat: masquerade`, `nat6: masquerade` (issue 23, host/nat.h)
+    bool nat_written = false;        // `nat` is in the file (`off`: NAT is not needed or is someone else's)
     Location where;
     Location interface_where; // of the interface name, for check_interfaces()
 };
@@ -238,6 +240,20 @@ struct Control {
     Location where;
 };
 
+// Host settings the agent manages (issue 23), each off unless set: written
+// at start, put back as they were at stop (host/sysctl.h).
+struct HostSettings {
+    bool forwarding = false;     // net.ipv4.ip_forward (and IPv6's, when a WAN has gateway6)
+    bool rp_filter_loose = false; // net.ipv4.conf.<wan>.rp_filter = 2
+    bool src_valid_mark = false;  // net.ipv4.conf.<wan>.src_valid_mark = 1
+    Location where;
+    bool operator==(const HostSettings &o) const
+    {
+        return forwarding == o.forwarding && rp_filter_loose == o.rp_filter_loose &&
+               src_valid_mark == o.src_valid_mark;
+    }
+};
+
 // The default socket of an agent pinning in `bpffs`: one per pin directory,
 // so agents in several namespaces (the lab) never share one.
 std::string control_socket_for(const std::string &bpffs);
@@ -258,6 +274,7 @@ struct Config {
     Health health; // the defaults; each WAN's own settings are in Wan::health
     LastResort last_resort = LastResort::Keep;
     DhcpGuard dhcp_guard;
+    HostSettings host;
     std::optional<Notify> notify; // absent: no alerts
     Metrics metrics;
     Control control;

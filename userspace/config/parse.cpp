@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "config/parse.h"
 
+#include "config/placeholders.h"
 #include "config/sections.h"
 
 #include <yaml-cpp/eventhandler.h>
@@ -43,6 +44,7 @@ constexpr Section kSections[] = {
     {"notify", parse_notify},
     {"metrics", parse_metrics},
     {"control", parse_control},
+    {"host", parse_host},
 };
 
 std::string syntax_error(const std::string &file, const std::string &text, const YAML::Exception &e)
@@ -155,6 +157,10 @@ Result<Config> parse(const std::string &yaml_text, const std::string &file_name)
     }
     if (doc.IsNull())
         return errorf(Location{file_name, 1, 1}.str() + ": the file is empty: expected at least 'lan' and 'wans'");
+
+    // the packaged default config, not edited yet: only what to edit
+    if (report_placeholders(d, doc))
+        return errorf(d.message() + "\n" + file_name + ": replace every EDIT-ME value (see jalur.yaml(5))");
 
     Config cfg;
     cfg.file = file_name;

@@ -8,6 +8,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
 namespace jalur::config {
 
 namespace {
@@ -43,7 +47,7 @@ std::optional<std::string> read_gateway(Diagnostics &d, const Value &v, int fami
 
 void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origin> &origins)
 {
-    MapReader m(d, item, {"name", "interface", "gateway", "gateway6", "weight", "tier", "fwmark", "table", "health"});
+    MapReader m(d, item, {"name", "interface", "gateway", "gateway6", "weight", "tier", "fwmark", "table", "health", "nat", "nat6"});
     if (!m.ok())
         return;
     Wan w;
@@ -102,6 +106,20 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origi
                 w.table = 0;
             }
         }
+    // masquerade is the one NAT jalur writes (host/nat.h); `off` says it is someone else's
+    for (const char *key : {"nat", "nat6"})
+        if (const Value *v = m.get(key))
+            if (auto on = read_choice<bool>(d, *v, {{"masquerade", true}, {"off", false}})) {
+                (std::string(key) == "nat" ? w.nat4 : w.nat6) = *on;
+                w.nat_written = w.nat_written || std::string(key) == "nat";
+            }
+    // the name goes into an nftables script between double quotes, which
+    // nft cannot escape: only the characters interfaces are really named with
+    bool plain = std::all_of(w.interface.begin(), w.interface.end(),
+                             [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || strchr("._@-", c); });
+    if ((w.nat4 || w.nat6) && !plain)
+        d.error(m.key_at(w.nat4 ? "nat" : "nat6"), item.path + ": jalur masquerades only interfaces named with " +
+                                                       "letters, digits and . _ @ -, not '" + w.interface + "'");
     w.health = cfg.health;
     if (const Value *v = m.get("health"))
         read_health(d, *v, w.health, nullptr);

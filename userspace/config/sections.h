@@ -53,4 +53,7 @@ void parse_metrics(Diagnostics &d, const SectionInput &in, Config &cfg);
 // section_control.cpp: needs bpffs (the default socket is derived from it)
 void parse_control(Diagnostics &d, const SectionInput &in, Config &cfg);
 
+// section_host.cpp: needs nothing
+void parse_host(Diagnostics &d, const SectionInput &in, Config &cfg);
+
 } // namespace jalur::config
