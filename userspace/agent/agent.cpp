@@ -109,6 +109,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     auto beat = a->loop_->every(std::chrono::seconds(1), [self] {
         self->board_.edit([](metrics::Board &b) { b.loop_tick = metrics::WallClock::now(); });
         self->publish_sections();
+        self->record_throughput();
         if (self->retry_)
             if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);
@@ -185,7 +186,8 @@ Result<void> Agent::reload(config::Config next)
     publish_board();
     bool metrics_changed = cfg.metrics.enabled != before.metrics.enabled ||
                            cfg.metrics.address != before.metrics.address || cfg.metrics.port != before.metrics.port ||
-                           cfg.metrics.flow_count_interval != before.metrics.flow_count_interval;
+                           cfg.metrics.flow_count_interval != before.metrics.flow_count_interval ||
+                           !cfg.metrics.auth_file.empty() || !before.metrics.auth_file.empty(); // the file is read again
     if (metrics_changed) {
         exporter_.reset();
         if (auto r = start_metrics(); !r)
