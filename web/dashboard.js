@@ -9,9 +9,10 @@
 const HISTORY = 900; // ticks, one a second: the agent's ring
 const EVENTS = 200; // shown, newest first
 const SVG = 'http://www.w3.org/2000/svg';
-const CHART = { w: 600, h: 170, left: 62, right: 8, top: 8, bottom: 22 };
+const CHART = { w: 600, h: 170, left: 2, right: 2, top: 20, bottom: 22 }; // the axis labels sit above their lines
 
-const held = { after: 0, eventsAfter: 0, unix: [], wans: new Map(), events: [], lastOk: 0 };
+// what the page holds: throughput ticks (unix: their times in seconds; wans: rates aligned with them)
+const held = { after: 0, eventsAfter: 0, unix: [], wans: new Map(), lastOk: 0 };
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -31,7 +32,8 @@ function bitRate(bytesPerSecond) {
   if (bytesPerSecond === null || bytesPerSecond === undefined) return '–';
   let v = bytesPerSecond * 8;
   for (const unit of ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s']) {
-    if (v < 1000 || unit === 'Gbit/s') return `${v < 10 && unit !== 'bit/s' ? v.toFixed(2) : v.toFixed(v < 100 ? 1 : 0)} ${unit}`;
+    if (unit === 'bit/s' && v < 1000) return `${Math.round(v)} bit/s`;
+    if (v < 1000 || unit === 'Gbit/s') return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${unit}`;
     v /= 1000;
   }
   return '–';
@@ -54,25 +56,23 @@ function duration(seconds) {
   return `${Math.floor(s / 86400)} d ${Math.floor(s / 3600) % 24} h`;
 }
 
-function clock(unix) {
-  return new Date(unix * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+function clock(ms) {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-function figure(dl, key, label) {
+// A labelled figure of a <dl>, made on first use, then only its text changes.
+function setFigure(dl, key, label, text) {
   let dd = dl.querySelector(`dd[data-key="${key}"]`);
   if (!dd) {
     const div = el('div');
-    div.append(el('dt', null, label));
+    div.append(el('dt'));
     dd = el('dd');
     dd.dataset.key = key;
     div.append(dd);
     dl.append(div);
   }
-  return dd;
-}
-
-function setFigure(dl, key, label, text) {
-  const dd = figure(dl, key, label);
+  const dt = dd.previousElementSibling;
+  if (dt.textContent !== label) dt.textContent = label;
   if (dd.textContent !== text) dd.textContent = text;
 }
 
@@ -85,9 +85,9 @@ function mergeThroughput(t) {
     held.wans.clear();
     return false;
   }
-  const n = t.unix.length;
+  const n = t.at_ms.length;
   const before = held.unix.length;
-  held.unix.push(...t.unix);
+  held.unix.push(...t.at_ms.map((ms) => ms / 1000));
   for (const name of [...held.wans.keys()]) if (!(name in t.wans)) held.wans.delete(name);
   for (const [name, r] of Object.entries(t.wans)) {
     let h = held.wans.get(name);
@@ -145,7 +145,7 @@ function drawChart(chart, name) {
   grid.replaceChildren();
   for (const f of [0, 0.5, 1]) {
     grid.append(svg('line', { class: 'grid', x1: left, x2: w - right, y1: y(max * f), y2: y(max * f) }));
-    const label = svg('text', { x: left - 4, y: y(max * f) + 3, 'text-anchor': 'end' });
+    const label = svg('text', { x: left + 2, y: y(max * f) - 4 });
     label.textContent = axisLabel(max * f);
     grid.append(label);
   }
@@ -197,12 +197,13 @@ function drawWans(d) {
     const dl = c.querySelector('.figures');
     const h = held.wans.get(w.name);
     const last = (a) => (a && a.length ? a[a.length - 1] : null);
-    setFigure(dl, 'since', `${w.state} since`, w.since_unix ? `${clock(w.since_unix)} (${duration(d.now_unix - w.since_unix)})` : '–');
+    setFigure(dl, 'since', `${w.state} since`,
+      w.since_ms === null ? '–' : `${clock(w.since_ms)} (${duration((d.now_ms - w.since_ms) / 1000)})`);
     setFigure(dl, 'rx', 'download now', bitRate(last(h && h.rx)));
     setFigure(dl, 'tx', 'upload now', bitRate(last(h && h.tx)));
     setFigure(dl, 'rtt', 'RTT (mean)', w.rtt_ms === null ? '–' : `${w.rtt_ms.toFixed(1)} ms`);
     setFigure(dl, 'loss', 'loss', w.loss_percent === null ? '–' : `${w.loss_percent.toFixed(0)} %`);
-    setFigure(dl, 'flows', 'flows', w.flows === null ? '–' : `${w.flows} flows`);
+    setFigure(dl, 'flows', 'flows', w.flows === null ? '–' : `${w.flows} flow${w.flows === 1 ? '' : 's'}`);
     setFigure(dl, 'tier', 'tier', `${w.tier}`);
     setFigure(dl, 'weight', 'weight', `${w.weight}`);
     setFigure(dl, 'datapath', 'data path state', w.datapath_state);
@@ -225,7 +226,7 @@ function drawEvents(e) {
     const li = el('li');
     li.dataset.kind = ev.kind;
     li.dataset.wan = ev.wan;
-    const t = el('time', null, clock(ev.unix));
+    const t = el('time', null, clock(Date.parse(ev.at)));
     t.dateTime = ev.at;
     li.append(t, el('span', 'kind', ev.wan ? `${ev.kind} · ${ev.wan}` : ev.kind), el('span', 'text', ev.text));
     list.prepend(li);
@@ -246,7 +247,9 @@ function drawRogue(d) {
   if (!servers.length) {
     const td = el('td', null, 'none seen');
     td.colSpan = 7;
-    body.append(el('tr')).append(td);
+    const tr = el('tr');
+    tr.append(td);
+    body.append(tr);
     return;
   }
   for (const s of servers) {
@@ -263,7 +266,7 @@ function drawFlows(d) {
   const f = d.flows;
   setFigure(dl, 'active', 'flows pinned (all WANs)', f.active === null ? '–' : `${f.active} flows`);
   setFigure(dl, 'capacity', 'flow table size', `${f.capacity} flows`);
-  setFigure(dl, 'counted', 'counted at', f.counted_at ? clock(Date.parse(f.counted_at) / 1000) : '–');
+  setFigure(dl, 'counted', 'counted at', f.counted_at ? clock(Date.parse(f.counted_at)) : '–');
 }
 
 function drawAlerts(d) {
@@ -276,7 +279,7 @@ function drawAlerts(d) {
   dl.querySelector('dd[data-key="none"]')?.parentElement.remove();
   setFigure(dl, 'queued', 'alerts waiting', `${n.queued} alerts`);
   setFigure(dl, 'oldest', 'oldest waiting for', n.queued ? duration(n.oldest_age_seconds) : '–');
-  setFigure(dl, 'last', 'last sent', n.last_success_unix ? clock(n.last_success_unix) : 'none since start');
+  setFigure(dl, 'last', 'last sent', n.last_success_unix ? clock(n.last_success_unix * 1000) : 'none since start');
   setFigure(dl, 'sent', 'sent / failed', `${n.sent} / ${n.failed} alerts`);
 }
 
@@ -306,10 +309,10 @@ async function poll() {
     drawFlows(d);
     drawAlerts(d);
     held.lastOk = Date.now();
-    setLink(true, `updated ${clock(d.now_unix)}`);
+    setLink(true, `updated ${clock(d.now_ms)}`);
     setTimeout(poll, throughputFresh && eventsFresh ? 1000 : 0); // after a restart: everything again, at once
   } catch (err) {
-    setLink(false, held.lastOk ? `no answer since ${clock(held.lastOk / 1000)} (${err.message})`
+    setLink(false, held.lastOk ? `no answer since ${clock(held.lastOk)} (${err.message})`
       : `no answer (${err.message})`);
     setTimeout(poll, 1000);
   }

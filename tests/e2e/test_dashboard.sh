@@ -35,8 +35,8 @@ printf '#!/bin/sh\nexit 0\n' >"$E2E_TMP/noop.sh" && chmod +x "$E2E_TMP/noop.sh"
 # --- the page, live
 write_config "$E2E_TMP/jalur.yaml" 1 1 -- "dhcp_guard: {mode: alert}" "metrics: {listen: \"127.0.0.1:9464\", flow_count_interval: 1s}"
 agent_start "$E2E_TMP/jalur.yaml"
-# a download paced at 2 MB/s for about 4 s (the server's /bytes), through whichever WAN c1's flow gets
-transfer="ip netns exec $C1 curl -sf -m 20 --limit-rate 2M -o /dev/null http://$LAB_SERVER/bytes?n=8000000"
+# a download paced at 2 MB/s for about 6 s (the server's /bytes), through whichever WAN c1's flow gets
+transfer="ip netns exec $C1 curl -sf -m 20 --limit-rate 2M -o /dev/null http://$LAB_SERVER/bytes?n=12000000"
 browser lab --url http://127.0.0.1:9464/ --wans isp1,isp2 --shots "$SHOTS" --agent-log "$E2E_TMP/agent.log" \
   --transfer "$transfer" \
   --blackhole "bash $E2E_SRC/tools/lab/lab.sh impair $LAB 1 blackhole" --blackhole-wan isp1 \

@@ -26,7 +26,12 @@ uint64_t query_number(const std::string &query, const std::string &key)
     return 0;
 }
 
-double unix_seconds(WallClock::time_point t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
+// Unix time in milliseconds, as an integer: a double written with 6
+// significant digits (JsonWriter) would lose the seconds of today's times.
+int64_t unix_ms(WallClock::time_point t)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 
 template <typename T>
 void maybe(JsonWriter &j, const char *key, const std::optional<T> &v)
@@ -64,7 +69,7 @@ void wan_card(JsonWriter &j, const WanStatus &w)
     if (!w.agent) {
         // without the agent's board only the data path's view is known
         j.field("state", wan_state_name(w.wan.state)).field("admin", "enabled").field("cause", "");
-        j.key("since").null().key("since_unix").null().key("rtt_ms").null().key("loss_percent").null();
+        j.key("since").null().key("since_ms").null().key("rtt_ms").null().key("loss_percent").null();
         j.end_object();
         return;
     }
@@ -75,7 +80,7 @@ void wan_card(JsonWriter &j, const WanStatus &w)
     j.field("state", a.state)
         .field("admin", a.admin)
         .field("since", rfc3339(a.since))
-        .field("since_unix", unix_seconds(a.since))
+        .field("since_ms", unix_ms(a.since))
         .field("cause", a.last_failure);
     maybe(j, "rtt_ms", rtt_ms);
     maybe(j, "loss_percent", a.loss_percent);
@@ -87,9 +92,9 @@ void throughput(JsonWriter &j, const ThroughputHistory *h, uint64_t after)
     j.key("throughput").begin_object().field("interval_seconds", 1);
     auto win = h ? h->window(after) : ThroughputHistory::Window{};
     j.field("capacity", h ? h->capacity() : 0).field("first_seq", win.first_seq).field("last_seq", win.last_seq);
-    j.key("unix").begin_array();
+    j.key("at_ms").begin_array();
     for (auto t : win.at)
-        j.value(unix_seconds(t));
+        j.value(unix_ms(t));
     j.end_array().key("wans").begin_object();
     for (const auto &[name, r] : win.wans) {
         j.key(name).begin_object();
@@ -119,7 +124,7 @@ DashboardQuery parse_dashboard_query(const std::string &query)
 std::string render_dashboard_json(const Status &s, const DashboardQuery &q, WallClock::time_point now)
 {
     JsonWriter j;
-    j.begin_object().field("now_unix", unix_seconds(now)).key("agent");
+    j.begin_object().field("now_ms", unix_ms(now)).key("agent");
     if (s.agent)
         j.begin_object()
             .field("config", s.agent->config_file)

@@ -6,11 +6,12 @@
 // small once the page holds the 15 minutes.
 //
 // Shape (every number's unit is in its key, or stated here):
-//   {"now_unix", "agent": {config, started_at, version} | null,
-//    "wans": [{name, interface, state, datapath_state, admin, since, since_unix,
+// Times are Unix milliseconds (*_ms, integers) or RFC 3339 strings.
+//   {"now_ms", "agent": {config, started_at, version} | null,
+//    "wans": [{name, interface, state, datapath_state, admin, since, since_ms,
 //              cause, rtt_ms, loss_percent, tier, weight, flows, tx_bytes, rx_bytes}],
 //    "flows": {active, capacity, counted_at},
-//    "throughput": {interval_seconds, capacity, first_seq, last_seq, unix: [s],
+//    "throughput": {interval_seconds, capacity, first_seq, last_seq, at_ms: [],
 //                   wans: {NAME: {tx_bytes_per_second: [], rx_bytes_per_second: []}}},
 //    "events": {last_seq, items: [event_log.h's write_event]},
 //    "rogue_dhcp": {inspected, events, suppressed, dropped},
