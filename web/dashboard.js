@@ -48,6 +48,10 @@ function bytes(n) {
   return '–';
 }
 
+function count(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function duration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 120) return `${s} s`;
@@ -203,7 +207,7 @@ function drawWans(d) {
     setFigure(dl, 'tx', 'upload now', bitRate(last(h && h.tx)));
     setFigure(dl, 'rtt', 'RTT (mean)', w.rtt_ms === null ? '–' : `${w.rtt_ms.toFixed(1)} ms`);
     setFigure(dl, 'loss', 'loss', w.loss_percent === null ? '–' : `${w.loss_percent.toFixed(0)} %`);
-    setFigure(dl, 'flows', 'flows', w.flows === null ? '–' : `${w.flows} flow${w.flows === 1 ? '' : 's'}`);
+    setFigure(dl, 'flows', 'flows', w.flows === null ? '–' : count(w.flows, 'flow', 'flows'));
     setFigure(dl, 'tier', 'tier', `${w.tier}`);
     setFigure(dl, 'weight', 'weight', `${w.weight}`);
     setFigure(dl, 'datapath', 'data path state', w.datapath_state);
@@ -264,8 +268,8 @@ function drawRogue(d) {
 function drawFlows(d) {
   const dl = document.getElementById('flows');
   const f = d.flows;
-  setFigure(dl, 'active', 'flows pinned (all WANs)', f.active === null ? '–' : `${f.active} flows`);
-  setFigure(dl, 'capacity', 'flow table size', `${f.capacity} flows`);
+  setFigure(dl, 'active', 'flows pinned (all WANs)', f.active === null ? '–' : count(f.active, 'flow', 'flows'));
+  setFigure(dl, 'capacity', 'flow table size', count(f.capacity, 'flow', 'flows'));
   setFigure(dl, 'counted', 'counted at', f.counted_at ? clock(Date.parse(f.counted_at)) : '–');
 }
 
@@ -277,10 +281,10 @@ function drawAlerts(d) {
     return;
   }
   dl.querySelector('dd[data-key="none"]')?.parentElement.remove();
-  setFigure(dl, 'queued', 'alerts waiting', `${n.queued} alerts`);
+  setFigure(dl, 'queued', 'alerts waiting', count(n.queued, 'alert', 'alerts'));
   setFigure(dl, 'oldest', 'oldest waiting for', n.queued ? duration(n.oldest_age_seconds) : '–');
   setFigure(dl, 'last', 'last sent', n.last_success_unix ? clock(n.last_success_unix * 1000) : 'none since start');
-  setFigure(dl, 'sent', 'sent / failed', `${n.sent} / ${n.failed} alerts`);
+  setFigure(dl, 'sent', 'sent / failed', `${n.sent} / ${n.failed}`);
 }
 
 function drawHeader(d) {

@@ -92,9 +92,10 @@ def rx_path(d, wan):
         wan)
 
 
-def last_point_y(path):
-    pts = re.findall(r"[ML](-?[\d.]+),(-?[\d.]+)", path or "")
-    return float(pts[-1][1]) if pts else None
+def highest_point_y(path):
+    """The smallest y of the path's points (SVG's y grows downwards)."""
+    ys = [float(y) for _, y in re.findall(r"[ML](-?[\d.]+),(-?[\d.]+)", path or "")]
+    return min(ys) if ys else None
 
 
 def download_now(d, wan):
@@ -166,9 +167,9 @@ def lab(a):
             busy_wan = wait_for("a download of at least 1 Mbit/s on a card", 8, busy)
             first = rx_path(d, busy_wan)
             wait_for("the chart's points to move", 3, lambda: rx_path(d, busy_wan) != first)
-            y = last_point_y(rx_path(d, busy_wan))
+            y = highest_point_y(rx_path(d, busy_wan))
             if y is None or y > ZERO_Y - 20:
-                fail(f"the chart's newest point is at y={y}, not well above the zero line ({ZERO_Y})")
+                fail(f"the chart's highest point is at y={y}, not well above the zero line ({ZERO_Y})")
             note(f"transfer through {busy_wan}: its chart moves, download now {download_now(d, busy_wan)}")
             check_live(d)
             shot(d, a.shots, "dashboard-transfer.png")

@@ -35,7 +35,9 @@ printf '#!/bin/sh\nexit 0\n' >"$E2E_TMP/noop.sh" && chmod +x "$E2E_TMP/noop.sh"
 # --- the page, live
 write_config "$E2E_TMP/jalur.yaml" 1 1 -- "dhcp_guard: {mode: alert}" "metrics: {listen: \"127.0.0.1:9464\", flow_count_interval: 1s}"
 agent_start "$E2E_TMP/jalur.yaml"
-# a download paced at 2 MB/s for about 6 s (the server's /bytes), through whichever WAN c1's flow gets
+# a download paced at 2 MB/s for about 6 s (the server's /bytes), through whichever WAN c1's flow gets;
+# c1's small receive buffer (its own namespace's sysctl) makes curl's pacing reach the wire, not a burst
+ip netns exec "$C1" sysctl -qw net.ipv4.tcp_rmem="4096 32768 65536"
 transfer="ip netns exec $C1 curl -sf -m 20 --limit-rate 2M -o /dev/null http://$LAB_SERVER/bytes?n=12000000"
 browser lab --url http://127.0.0.1:9464/ --wans isp1,isp2 --shots "$SHOTS" --agent-log "$E2E_TMP/agent.log" \
   --transfer "$transfer" \
