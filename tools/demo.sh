@@ -99,6 +99,14 @@ wait_until 5 rogue_counted
 scrape | grep -E '^jalur_(dhcp_rogue_events_total|dhcp_server_messages_total)' | sed 's/^/  /'
 kill "$(cat "$E2E_TMP/rogue.pid")"
 
+say "the dashboard: http://127.0.0.1:9464/ (in the router's namespace; docs/operations.md shows how to reach it from the LAN)"
+echo "  a 20 MB download on client 1 first, paced at 4 MB/s, for the throughput chart"
+lab_exec "$LAB" c1 curl -s -m 15 --limit-rate 4M -o /dev/null "http://198.51.100.10/bytes?n=20000000" || true
+shots=$PWD/build/artifacts/demo
+mkdir -p "$shots"
+ip netns exec "$LAB_ROUTER" /usr/bin/python3 tests/e2e/dashboard_browser.py screenshot --url http://127.0.0.1:9464/ \
+  --wans isp1,isp2 --shots "$shots" | sed 's/^--- /  /'
+
 say "stop (SIGTERM): everything jalur added is removed"
 agent_stop
 tail -1 "$E2E_TMP/agent.log"

@@ -19,6 +19,8 @@ packages=(
   libcap2-bin
   # the metrics e2e test: promtool and a real Prometheus server (run only inside the lab)
   prometheus
+  # e2e.dashboard: the dashboard in a real browser, headless
+  chromium chromium-driver python3-selenium
 )
 
 # Debian's prometheus package starts a server on every interface at install

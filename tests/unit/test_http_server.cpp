@@ -12,7 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -166,4 +168,52 @@ TEST_CASE("http server: more idle connections than it keeps open do not keep /he
     CHECK(took < 1900); // before the 2 s request deadline: idle ones made room
     for (int fd : idle)
         ::close(fd);
+}
+
+TEST_CASE("http server: extra pages get their query, type and headers")
+{
+    auto h = handlers();
+    h.pages["/api/x"] = [](const std::string &query) {
+        return Reply{"application/json", "{\"q\":\"" + query + "\"}", "Cache-Control: no-store\r\n"};
+    };
+    auto s = HttpServer::start("127.0.0.1", 0, std::move(h));
+    REQUIRE(s);
+    auto reply = exchange(s.value()->port(), "GET /api/x?after=3 HTTP/1.1\r\n\r\n", std::chrono::seconds(5));
+    CHECK(reply.rfind("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n", 0) == 0);
+    CHECK(reply.find("\r\nCache-Control: no-store\r\n") != std::string::npos);
+    CHECK(reply.find("\r\n\r\n{\"q\":\"after=3\"}") != std::string::npos);
+}
+
+TEST_CASE("http server: with authentication on, a request without it gets 401 and a challenge")
+{
+    auto h = handlers();
+    h.pages["/"] = [](const std::string &) { return Reply{"text/html", "page", ""}; };
+    std::vector<std::string> seen;
+    std::mutex mu;
+    h.authorized = [&](const std::string &header) {
+        std::lock_guard lk(mu);
+        seen.push_back(header);
+        return header == "Basic YWRtaW46cGFzcw==";
+    };
+    auto s = HttpServer::start("127.0.0.1", 0, std::move(h));
+    REQUIRE(s);
+    uint16_t port = s.value()->port();
+    auto get = [&](const std::string &target, const std::string &headers) {
+        return exchange(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n", std::chrono::seconds(5));
+    };
+    for (const char *path : {"/", "/metrics", "/status"}) {
+        auto refused = get(path, "");
+        INFO(path);
+        CHECK(refused.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0);
+        CHECK(refused.find("\r\nWWW-Authenticate: Basic realm=\"jalur\", charset=\"UTF-8\"\r\n") != std::string::npos);
+        CHECK(refused.find("page") == std::string::npos);
+        CHECK(get(path, "Authorization: Basic d3Jvbmc6d3Jvbmc=\r\n").rfind("HTTP/1.1 401", 0) == 0);
+    }
+    // the header's name in any case, its value trimmed
+    CHECK(get("/", "authorization:   Basic YWRtaW46cGFzcw==  \r\n").find("\r\n\r\npage") != std::string::npos);
+    CHECK(get("/metrics", "Authorization: Basic YWRtaW46cGFzcw==\r\n").rfind("HTTP/1.1 200", 0) == 0);
+    // /healthz stays open: a liveness check carries no secret and reveals none
+    CHECK(get("/healthz", "").rfind("HTTP/1.1 200", 0) == 0);
+    std::lock_guard lk(mu);
+    CHECK(std::find(seen.begin(), seen.end(), "") != seen.end());
 }

@@ -119,6 +119,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
             self->service_->status(service_status(self->core_.config(), self->core_.world()));
         if (auto r = self->apply_host(); !r)
             spdlog::warn("host settings: {}", r.error().message);
+        self->record_throughput();
         if (self->retry_)
             if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);
@@ -202,7 +203,8 @@ Result<void> Agent::reload(config::Config next)
     publish_board();
     bool metrics_changed = cfg.metrics.enabled != before.metrics.enabled ||
                            cfg.metrics.address != before.metrics.address || cfg.metrics.port != before.metrics.port ||
-                           cfg.metrics.flow_count_interval != before.metrics.flow_count_interval;
+                           cfg.metrics.flow_count_interval != before.metrics.flow_count_interval ||
+                           !cfg.metrics.auth_file.empty() || !before.metrics.auth_file.empty(); // the file is read again
     if (metrics_changed) {
         exporter_.reset();
         if (auto r = start_metrics(); !r)

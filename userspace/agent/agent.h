@@ -87,6 +87,7 @@ private:
     void publish_board();
     Result<void> start_metrics();
     void publish_sections();
+    void record_throughput(); // each WAN's byte counters into the dashboard's history, once a second
 
     void on_signal(int sig); // TERM/INT stop, HUP reloads
 
@@ -126,6 +127,7 @@ private:
     bool retry_ = false;                          // the last reconcile failed: the heartbeat retries
     int heartbeat_ = -1;                          // timer id
     std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
+    std::shared_ptr<metrics::ThroughputHistory> throughput_ = std::make_shared<metrics::ThroughputHistory>();
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)

@@ -8,6 +8,22 @@
 
 namespace jalur::agent {
 
+namespace {
+
+const char *admin_name(control::Admin a)
+{
+    switch (a) {
+    case control::Admin::Drain:
+        return "drain";
+    case control::Admin::Disabled:
+        return "disabled";
+    default:
+        return "enabled";
+    }
+}
+
+} // namespace
+
 void Agent::publish_board()
 {
     const auto &cfg = core_.config();
@@ -18,6 +34,8 @@ void Agent::publish_board()
         b.config_file = cfg.file;
         b.policies = cfg.policies.size();
         b.rules = cfg.rules.size();
+        b.throughput = throughput_;
+        b.events = events_;
         std::vector<metrics::WanView> wans; // only the configured WANs: one a reload removed is gone from every view
         for (const auto &w : cfg.wans) {
             metrics::WanView v;
@@ -32,6 +50,7 @@ void Agent::publish_board()
             v.id = core_.ids().wans.at(w.name);
             const auto &facts = core_.world().wan(w.name);
             v.state = control::health_name(facts.health);
+            v.admin = admin_name(facts.admin);
             if (facts.health != control::Health::Up && !facts.cause.empty())
                 v.last_failure = facts.cause;
             wans.push_back(std::move(v));
@@ -60,6 +79,18 @@ void Agent::publish_sections()
         board_.set_section("rogue_dhcp_servers", rogue_servers_section(rogue_->alerts()));
     if (notifier_)
         board_.set_section("notify", notify_section(notifier_->stats()));
+}
+
+void Agent::record_throughput()
+{
+    if (!dp_)
+        return;
+    std::vector<metrics::ThroughputHistory::Counters> wans;
+    for (const auto &w : core_.config().wans) {
+        auto stats = dp_->wan_stats_sum(core_.ids().wans.at(w.name));
+        wans.push_back({w.name, stats.tx_bytes, stats.rx_bytes});
+    }
+    throughput_->record(metrics::WallClock::now(), wans);
 }
 
 void Agent::on_round(const std::string &wan, const health::Round &r)

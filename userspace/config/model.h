@@ -229,6 +229,7 @@ struct Metrics {
     std::string address = "127.0.0.1"; // IPv4 or IPv6 address (no brackets)
     uint16_t port = 9464;
     std::chrono::seconds flow_count_interval{10}; // how often the flow table is counted
+    std::string auth_file; // "user:password" lines: HTTP basic authentication on; empty: none
     Location where;
 };
 

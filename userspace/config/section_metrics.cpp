@@ -2,7 +2,7 @@
 // The metrics endpoint: on by default, on loopback only (what it shows --
 // WAN states, traffic, alerts -- is for the site's admin, not the LAN).
 //   metrics: off
-//   metrics: {listen: "127.0.0.1:9464", flow_count_interval: 10s}
+//   metrics: {listen: "127.0.0.1:9464", flow_count_interval: 10s, auth_file: /etc/jalur/dashboard.passwd}
 #include "common/prefix.h"
 #include "config/sections.h"
 
@@ -57,7 +57,7 @@ void parse_metrics(Diagnostics &d, const SectionInput &in, Config &cfg)
                                       describe(in.value->node));
         return;
     }
-    MapReader m(d, *in.value, {"listen", "flow_count_interval"});
+    MapReader m(d, *in.value, {"listen", "flow_count_interval", "auth_file"});
     if (!m.ok())
         return;
     if (auto v = m.get("listen"))
@@ -76,6 +76,15 @@ void parse_metrics(Diagnostics &d, const SectionInput &in, Config &cfg)
     if (auto v = m.get("flow_count_interval"))
         if (auto secs = read_duration(d, *v, std::chrono::seconds(1), std::chrono::seconds(3600)))
             cfg.metrics.flow_count_interval = *secs;
+    // the file, never the password: a config is often shown and copied around
+    if (auto v = m.get("auth_file"))
+        if (auto s = read_string(d, *v)) {
+            if (s->empty() || (*s)[0] != '/')
+                d.error(v->at, v->path + ": expected an absolute path to a file of user:password lines, got " +
+                                   describe(v->node));
+            else
+                cfg.metrics.auth_file = *s;
+        }
 }
 
 } // namespace jalur::config

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "metrics/exporter.h"
 
+#include "metrics/basic_auth.h"
+#include "metrics/dashboard_pages.h"
 #include "metrics/render.h"
 
 #include <spdlog/spdlog.h>
@@ -36,14 +38,23 @@ Result<std::unique_ptr<Exporter>> Exporter::start(const config::Metrics &cfg, co
             return "the agent's event loop has not run for " + std::to_string(idle.count()) + "s";
         return std::nullopt;
     };
+    add_dashboard(h, [self] { return self->status(FlowCounting::Kept); });
+    if (!cfg.auth_file.empty()) {
+        std::string warning;
+        auto auth = BasicAuth::load(cfg.auth_file, warning);
+        if (!auth)
+            return auth.error(); // no endpoint rather than an open one
+        if (!warning.empty())
+            spdlog::warn("{}", warning);
+        h.authorized = [a = std::move(auth).value()](const std::string &header) { return a.accepts(header); };
+    }
     auto server = HttpServer::start(cfg.address, cfg.port, std::move(h));
     if (!server)
         return server.error();
     e->server_ = std::move(server).value();
-    spdlog::info("metrics: http://{}:{}/metrics, /status, /healthz", cfg.address.find(':') == std::string::npos
-                                                                          ? cfg.address
-                                                                          : "[" + cfg.address + "]",
-                 e->server_->port());
+    spdlog::info("metrics: http://{}:{}/metrics, /status, /healthz; the dashboard at /{}",
+                 cfg.address.find(':') == std::string::npos ? cfg.address : "[" + cfg.address + "]",
+                 e->server_->port(), cfg.auth_file.empty() ? "" : " (basic authentication)");
     return e;
 }
 

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -38,7 +39,32 @@ constexpr std::chrono::milliseconds kEvictAfter{500};
 
 struct Request {
     std::string method, path, query, version;
+    std::string authorization; // the Authorization header's value
 };
+
+// The value of header `name` (case-insensitive) in `head`, "" when absent.
+std::string header(const std::string &head, const std::string &name)
+{
+    size_t at = head.find("\r\n");
+    while (at != std::string::npos && at + 2 < head.size()) {
+        size_t start = at + 2, end = head.find("\r\n", start);
+        if (end == std::string::npos)
+            end = head.size();
+        size_t colon = head.find(':', start);
+        if (colon != std::string::npos && colon < end && colon - start == name.size() &&
+            std::equal(name.begin(), name.end(), head.begin() + static_cast<std::ptrdiff_t>(start),
+                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                   std::tolower(static_cast<unsigned char>(b)); })) {
+            size_t v = head.find_first_not_of(" \t", colon + 1);
+            if (v == std::string::npos || v > end)
+                return "";
+            size_t e = head.find_last_not_of(" \t", end - 1);
+            return head.substr(v, e + 1 - v);
+        }
+        at = end;
+    }
+    return "";
+}
 
 // "GET /status?format=text HTTP/1.1": false when the line is not that shape.
 bool parse_request_line(const std::string &head, Request &r)
@@ -75,6 +101,7 @@ const char *reason(int status)
     switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 431: return "Request Header Fields Too Large";
@@ -84,10 +111,12 @@ const char *reason(int status)
     }
 }
 
-std::string response(int status, const std::string &type, const std::string &body, bool head_only = false)
+std::string response(int status, const std::string &type, const std::string &body, bool head_only = false,
+                     const std::string &extra_headers = "")
 {
     std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\nContent-Type: " + type +
-                      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+                      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+                      "Connection: close\r\n\r\n";
     if (!head_only)
         out += body;
     return out;
@@ -272,6 +301,7 @@ void HttpServer::Impl::receive(Connection &c)
             write_all(fd, response(400, "text/plain", "bad request\n"), Clock::now());
             return close_reading(fd);
         }
+        r.authorization = header(c.head.substr(0, end + 2), "Authorization");
         return hand_over(fd, r);
     }
 }
@@ -317,6 +347,9 @@ std::string HttpServer::Impl::answer(const Request &r)
     if (r.method != "GET" && !head)
         return response(405, "text/plain", "only GET\n");
     try {
+        if (handlers.authorized && r.path != "/healthz" && !handlers.authorized(r.authorization))
+            return response(401, "text/plain", "authentication required\n", head,
+                            "WWW-Authenticate: Basic realm=\"jalur\", charset=\"UTF-8\"\r\n");
         if (r.path == "/metrics")
             return response(200, "text/plain; version=0.0.4; charset=utf-8", handlers.metrics(), head);
         if (r.path == "/status") {
@@ -330,6 +363,10 @@ std::string HttpServer::Impl::answer(const Request &r)
             if (auto why = handlers.unhealthy())
                 return response(503, "text/plain", *why + "\n", head);
             return response(200, "text/plain", "ok\n", head);
+        }
+        if (auto page = handlers.pages.find(r.path); page != handlers.pages.end()) {
+            auto reply = page->second(r.query);
+            return response(200, reply.type, reply.body, head, reply.headers);
         }
     } catch (const std::exception &e) {
         spdlog::warn("metrics endpoint: {} {}: {}", r.method, r.path, e.what());

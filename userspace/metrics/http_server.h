@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,10 +32,23 @@ struct StatusQuery {
     bool count_flows = false; // ?flows=count: walk the flow table for an exact count
 };
 
+// An answer to one of the `pages`.
+struct Reply {
+    std::string type; // Content-Type
+    std::string body;
+    std::string headers; // more header lines, each ending in CRLF
+};
+
 struct Handlers {
     std::function<std::string()> metrics;                   // Prometheus text 0.0.4
     std::function<std::string(const StatusQuery &)> status; // JSON, or text
     std::function<std::optional<std::string>()> unhealthy;  // why not; nullopt: healthy
+    // more paths (the dashboard's), each given the query string
+    std::map<std::string, std::function<Reply(const std::string &query)>> pages;
+    // Set: every path but /healthz needs HTTP basic authentication this
+    // accepts (given the Authorization header's value, "" when absent);
+    // refused requests get 401 with a WWW-Authenticate challenge.
+    std::function<bool(const std::string &authorization)> authorized;
 };
 
 struct ServerLimits {

@@ -11,14 +11,17 @@
 // object the event loop changes. See docs/operations.md.
 #pragma once
 
+#include "common/event_log.h"
 #include "common/json.h"
 #include "metrics/exposition.h"
 #include "metrics/histogram.h"
+#include "metrics/throughput_history.h"
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,6 +37,7 @@ struct WanView {
     std::optional<uint32_t> id; // its data path id, as the agent assigned it
     uint32_t tier = 1, weight = 1;
     std::string state = "up";      // health::state_name()
+    std::string admin = "enabled"; // what the admin says: enabled, drain, disabled
     WallClock::time_point since{}; // when it entered `state` (or the agent started)
     std::optional<double> loss_percent;     // over the health window, once full
     std::optional<double> mean_rtt_seconds; // likewise
@@ -65,6 +69,9 @@ struct Board {
     std::vector<WanView> wans;
     std::optional<FlowCount> flows;
     std::map<std::string, Section> sections;
+    // the dashboard's: each has its own lock, so a copy of the board shares them
+    std::shared_ptr<const ThroughputHistory> throughput;
+    std::shared_ptr<const EventLog> events;
 
     WanView *wan(const std::string &name);
 };
