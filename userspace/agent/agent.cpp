@@ -109,7 +109,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     auto beat = a->loop_->every(std::chrono::seconds(1), [self] {
         self->board_.edit([](metrics::Board &b) { b.loop_tick = metrics::WallClock::now(); });
         self->publish_sections();
-        self->record_throughput();
+        self->publish_dashboard();
         if (self->retry_)
             if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);
