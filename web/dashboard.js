@@ -118,10 +118,6 @@ function niceMax(v) {
   return 10 * p;
 }
 
-function axisLabel(bitsPerSecond) {
-  return bitRate(bitsPerSecond / 8);
-}
-
 function path(values, unix, x, y) {
   let d = '';
   let pen = false;
@@ -150,7 +146,7 @@ function drawChart(chart, name) {
   for (const f of [0, 0.5, 1]) {
     grid.append(svg('line', { class: 'grid', x1: left, x2: w - right, y1: y(max * f), y2: y(max * f) }));
     const label = svg('text', { x: left + 2, y: y(max * f) - 4 });
-    label.textContent = axisLabel(max * f);
+    label.textContent = bitRate((max * f) / 8);
     grid.append(label);
   }
   for (const m of [15, 10, 5, 0]) {

@@ -60,6 +60,9 @@ assert_eq "$(lab_exec "$LAB" rtr curl -s -o /dev/null -w '%{http_code}' http://1
   "/healthz without credentials"
 assert_eq "$(lab_exec "$LAB" rtr curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9464/metrics)" 401 \
   "/metrics without credentials"
+# jalur status reads the same file (root) and still gets the agent's own view
+lab_exec "$LAB" rtr "$JALUR_BIN" status --json --config "$E2E_TMP/auth.yaml" | has_match '"source":"agent"' ||
+  fail "jalur status did not get the agent's view with basic authentication on"
 browser auth --url http://127.0.0.1:9464/ --wans isp1,isp2 --shots "$SHOTS" --user admin --password "$password" ||
   fail "basic authentication in the browser"
 agent_stop

@@ -224,6 +224,12 @@ TEST_CASE("basic auth: base64 and a constant-time compare")
     CHECK_FALSE(base64_decode("YW=j", out));
     CHECK_FALSE(base64_decode("YW*j", out));
     CHECK_FALSE(base64_decode("YWJ=", out)); // "ab" with a left-over bit set: not canonical
+    for (const auto &text : std::vector<std::string>{"", "a", "ab", "abc", "admin:pass", std::string("\0\xff\x80", 3)}) {
+        INFO(text);
+        CHECK(base64_decode(base64_encode(text), out));
+        CHECK(out == text);
+    }
+    CHECK(base64_encode("admin:pass") == "YWRtaW46cGFzcw==");
     CHECK(constant_time_equal("secret", "secret"));
     CHECK_FALSE(constant_time_equal("secreT", "secret"));
     CHECK_FALSE(constant_time_equal("secret!", "secret"));
@@ -249,6 +255,7 @@ TEST_CASE("basic auth: credentials from a password file")
     CHECK_FALSE(auth->accepts("Bearer YWRtaW46cGFzcw=="));
     CHECK_FALSE(auth->accepts("Basic "));
     CHECK_FALSE(auth->accepts(""));
+    CHECK(auth->first_authorization() == "Basic YWRtaW46cGFzcw==");
     ::unlink(path.c_str());
 }
 

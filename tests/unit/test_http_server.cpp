@@ -214,6 +214,14 @@ TEST_CASE("http server: with authentication on, a request without it gets 401 an
     CHECK(get("/metrics", "Authorization: Basic YWRtaW46cGFzcw==\r\n").rfind("HTTP/1.1 200", 0) == 0);
     // /healthz stays open: a liveness check carries no secret and reveals none
     CHECK(get("/healthz", "").rfind("HTTP/1.1 200", 0) == 0);
+    {
+        std::lock_guard lk(mu);
+        CHECK(std::find(seen.begin(), seen.end(), "") != seen.end());
+        seen.clear();
+    }
+    // an empty value (spaces only) is empty, not the headers after it
+    CHECK(get("/", "Authorization:   \r\nX-Other: Basic YWRtaW46cGFzcw==\r\n").rfind("HTTP/1.1 401", 0) == 0);
     std::lock_guard lk(mu);
-    CHECK(std::find(seen.begin(), seen.end(), "") != seen.end());
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0] == "");
 }

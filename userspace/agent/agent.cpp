@@ -119,7 +119,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
             self->service_->status(service_status(self->core_.config(), self->core_.world()));
         if (auto r = self->apply_host(); !r)
             spdlog::warn("host settings: {}", r.error().message);
-        self->record_throughput();
+        self->publish_dashboard();
         if (self->retry_)
             if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);

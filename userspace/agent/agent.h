@@ -87,7 +87,7 @@ private:
     void publish_board();
     Result<void> start_metrics();
     void publish_sections();
-    void record_throughput(); // each WAN's byte counters into the dashboard's history, once a second
+    void publish_dashboard(); // once a second: each WAN's byte counters into the throughput history, admin states
 
     void on_signal(int sig); // TERM/INT stop, HUP reloads
 

@@ -81,8 +81,13 @@ void Agent::publish_sections()
         board_.set_section("notify", notify_section(notifier_->stats()));
 }
 
-void Agent::record_throughput()
+void Agent::publish_dashboard()
 {
+    // what an admin said (drain, disable) shows within a second, whoever changed it
+    board_.edit([&](metrics::Board &b) {
+        for (auto &v : b.wans)
+            v.admin = admin_name(core_.world().wan(v.name).admin);
+    });
     if (!dp_)
         return;
     std::vector<metrics::ThroughputHistory::Counters> wans;

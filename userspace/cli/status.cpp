@@ -10,6 +10,7 @@
 #include "config/parse.h"
 #include "datapath/pinned.h"
 #include "metrics/render.h"
+#include "metrics/basic_auth.h"
 #include "metrics/status_model.h"
 #include "notify/status_file.h"
 
@@ -63,7 +64,15 @@ std::optional<std::string> from_agent(const config::Metrics &m, bool json)
     httplib::Client client(m.address, m.port);
     client.set_connection_timeout(std::chrono::seconds(1));
     client.set_read_timeout(std::chrono::seconds(10)); // an exact count walks the whole flow table
-    auto res = client.Get(json ? "/status?flows=count" : "/status?format=text&flows=count");
+    httplib::Headers headers;
+    if (!m.auth_file.empty()) { // the endpoint wants the password its file holds: root reads the same file
+        std::string warning;
+        auto auth = metrics::BasicAuth::load(m.auth_file, warning);
+        if (!auth)
+            return std::nullopt;
+        headers.emplace("Authorization", auth->first_authorization());
+    }
+    auto res = client.Get(json ? "/status?flows=count" : "/status?format=text&flows=count", headers);
     if (!res || res->status != 200)
         return std::nullopt;
     return res->body;

@@ -31,6 +31,24 @@ int base64_value(char c)
 
 } // namespace
 
+std::string base64_encode(std::string_view in)
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (size_t i = 0; i < in.size(); i += 3) {
+        uint32_t n = uint32_t(static_cast<unsigned char>(in[i])) << 16;
+        if (i + 1 < in.size())
+            n |= uint32_t(static_cast<unsigned char>(in[i + 1])) << 8;
+        if (i + 2 < in.size())
+            n |= static_cast<unsigned char>(in[i + 2]);
+        out += digits[(n >> 18) & 63];
+        out += digits[(n >> 12) & 63];
+        out += i + 1 < in.size() ? digits[(n >> 6) & 63] : '=';
+        out += i + 2 < in.size() ? digits[n & 63] : '=';
+    }
+    return out;
+}
+
 bool base64_decode(std::string_view in, std::string &out)
 {
     out.clear();
@@ -128,5 +146,7 @@ bool BasicAuth::accepts(std::string_view authorization) const
         ok |= constant_time_equal(given, c);
     return ok;
 }
+
+std::string BasicAuth::first_authorization() const { return "Basic " + base64_encode(credentials_.front()); }
 
 } // namespace jalur::metrics

@@ -24,11 +24,15 @@ public:
     // The Authorization header's value ("Basic dXNlcjpwYXNz"): true when it
     // names one of the file's lines.
     bool accepts(std::string_view authorization) const;
+    // The Authorization header's value for the file's first line: how
+    // `jalur status` (root, reading the same file) asks its own agent.
+    std::string first_authorization() const;
 
 private:
     std::vector<std::string> credentials_; // "user:password"
 };
 
+std::string base64_encode(std::string_view in);
 // RFC 4648 base64, padded and canonical (left-over bits zero): false on anything else.
 bool base64_decode(std::string_view in, std::string &out);
 // Equal, in time that depends on `secret`'s length only.

@@ -56,7 +56,7 @@ std::string header(const std::string &head, const std::string &name)
                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
                                                    std::tolower(static_cast<unsigned char>(b)); })) {
             size_t v = head.find_first_not_of(" \t", colon + 1);
-            if (v == std::string::npos || v > end)
+            if (v == std::string::npos || v >= end) // spaces only: empty, never what follows the line
                 return "";
             size_t e = head.find_last_not_of(" \t", end - 1);
             return head.substr(v, e + 1 - v);
