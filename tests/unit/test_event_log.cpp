@@ -67,6 +67,7 @@ TEST_CASE("event log: since a time, and JSON with kind names", "[events]")
     write_event(w, recent[0]);
     CHECK(w.str().find("\"kind\":\"quota\"") != std::string::npos);
     CHECK(w.str().find("\"at\":\"1970-02-11T17:00:00.000Z\"") != std::string::npos);
+    CHECK(w.str().find("\"at_ms\":3603600000") != std::string::npos); // exact: no digits lost
     for (auto k : {EventKind::Agent, EventKind::Transition, EventKind::Alert, EventKind::Admin, EventKind::Reload,
                    EventKind::RogueDhcp, EventKind::Flows, EventKind::Quota})
         CHECK(event_kind_from(event_kind_name(k)) == k);

@@ -31,7 +31,7 @@ struct Event {
 };
 
 class JsonWriter;
-void write_event(JsonWriter &w, const Event &e); // {"seq":..,"at":"RFC 3339","unix":..,"kind":..,"wan":..,"text":..}
+void write_event(JsonWriter &w, const Event &e); // {"seq":..,"at":"RFC 3339","at_ms":..,"kind":..,"wan":..,"text":..}
 
 class EventLog {
 public:
