@@ -7,6 +7,7 @@
 #include "datapath/map_keys.h"
 #include "datapath/tables.h"
 #include "datapath/why.h"
+#include "jalur/flow_hash.h"
 #include "support/bpf_fixture.h"
 
 #include <catch2/catch.hpp>
@@ -191,7 +192,7 @@ TEST_CASE("why: a client's affinity decides, as in the data path")
     }
 }
 
-TEST_CASE("why: a pinned flow whose WAN went down moves where the data path moves it; no live WAN: fallback")
+TEST_CASE("why: a pinned flow whose WAN went down moves where the data path moves it, and with no live WAN the fallback")
 {
     BpfFixture fx;
     for (uint32_t i = 0; i < 3; i++)
