@@ -92,7 +92,7 @@ TEST_CASE("admin store: a state directory that cannot be written is an error the
     CHECK(s.find("isp1")); // in effect until a restart all the same
 }
 
-TEST_CASE("admin durations: 90s, 30m, 2h, 1d, plain seconds; nothing else, at most 30 days")
+TEST_CASE("admin durations: 90s, 30m, 2h, 1d, plain seconds, nothing else, at most 30 days")
 {
     CHECK(parse_admin_duration("90s").value() == std::chrono::seconds(90));
     CHECK(parse_admin_duration("30m").value() == std::chrono::seconds(1800));

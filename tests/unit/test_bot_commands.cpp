@@ -105,7 +105,7 @@ TEST_CASE("bot commands: destructive ones run after /confirm CODE, by the same a
     CHECK(g.stats().confirmations_refused == 4);
 }
 
-TEST_CASE("bot commands: a confirmation expires; only the newest 16 wait")
+TEST_CASE("bot commands: a confirmation expires, and only the newest 16 wait")
 {
     auto g = gate();
     auto ask = g.decide(from(kAdmin, kChat, "/enable isp1"), kNow);

@@ -4,6 +4,7 @@
 //    "for": "30m", "reason": "..."}       a WAN's admin state, by the peer
 //   {"command": "wan", "action": "list", "format": "json"}
 //   {"command": "events", "after": "SEQ", "since": "UNIX", "format": "json"}
+//   {"command": "why", ...}                 agent/why_command.h
 // Who did it is the peer's uid (SO_PEERCRED), named when it has a name.
 #pragma once
 
