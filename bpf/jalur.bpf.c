@@ -164,3 +164,41 @@ int jalur_tc_wan(struct __sk_buff *skb)
 	}
 	return TC_ACT_OK;
 }
+
+/* `jalur why` (include/jalur/why.h): run by the agent with
+ * BPF_PROG_TEST_RUN on [struct jalur_why][frame], never attached. The LAN
+ * decision of decide.h, as a dry run, recorded in the struct. */
+SEC("xdp")
+int jalur_why(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct jalur_why *out = data;
+	struct jalur_why w = {};
+	struct verdict v = {};
+	struct packet p = {};
+	void *frame;
+	int parsed;
+
+	if ((void *)(out + 1) > data_end)
+		return XDP_ABORTED;
+	w.ifindex = out->ifindex;
+	w.policy = JALUR_WHY_NONE;
+	w.rule = JALUR_WHY_NONE;
+	w.wan = JALUR_WAN_NONE;
+	w.slot_wan = JALUR_WAN_NONE;
+	w.inbound_wan = JALUR_WAN_NONE;
+	frame = data + sizeof(*out);
+	parsed = parse_packet(frame, data_end, data_end - frame, &p);
+	decide_why(parsed, &p, data_end - frame, w.ifindex, &v, &w);
+	w.magic = JALUR_WHY_MAGIC;
+	w.action = v.action;
+	w.mark = v.mark;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	out = data;
+	if ((void *)(out + 1) > data_end)
+		return XDP_ABORTED;
+	__builtin_memcpy(out, &w, sizeof(w));
+	return XDP_PASS;
+}

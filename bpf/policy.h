@@ -9,6 +9,7 @@
 #ifndef JALUR_BPF_POLICY_H
 #define JALUR_BPF_POLICY_H
 
+#include "jalur/why.h"
 #include "maps.h"
 #include "parsing.h"
 
@@ -70,6 +71,7 @@ struct rule_walk {
 	__u32 ifindex;
 	__u32 action;
 	__u32 found;
+	__u32 rule; /* the index of the rule that matched */
 };
 
 /* One candidate rule per turn, lowest first. A bpf_loop callback is
@@ -99,17 +101,20 @@ static long rule_step(__u32 i __attribute__((unused)), void *ctx)
 		return 0;
 	w->action = r->action;
 	w->found = 1;
+	w->rule = idx;
 	return 1;
 }
 
-/* Returns the action (policy id or JALUR_ACTION_BYPASS) for a new flow. */
+/* Returns the action (policy id or JALUR_ACTION_BYPASS) for a new flow;
+ * *rule: the index of the rule that matched, or JALUR_WHY_NONE. */
 static __always_inline __u32 match_rules(const struct jalur_settings *cfg, const struct packet *p,
-					 __u32 ifindex)
+					 __u32 ifindex, __u32 *rule)
 {
 	__u32 set = cfg->rule_set & 1;
 	const struct jalur_rule_set *rs = &cfg->sets[set];
 	struct rule_walk w = { .p = p, .set = set, .ifindex = ifindex };
 
+	*rule = JALUR_WHY_NONE;
 	if (rs->count == 0)
 		return rs->default_action;
 	w.cand = (prefix_rules(&rule_src, set, p->saddr, p->family) | rs->any_src) &
@@ -118,6 +123,8 @@ static __always_inline __u32 match_rules(const struct jalur_settings *cfg, const
 		w.cand &= (1ull << rs->count) - 1;
 	if (w.cand)
 		bpf_loop(JALUR_MAX_RULES, rule_step, &w, 0);
+	if (w.found)
+		*rule = w.rule;
 	return w.found ? w.action : rs->default_action;
 }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "cli/commands.h"
+#include "cli/unknown_command.h"
+
+#include <iostream>
 
 int main(int argc, char **argv)
 {
@@ -12,6 +15,13 @@ int main(int argc, char **argv)
     jalur::cli::add_flows(app);
     jalur::cli::add_check(app);
     jalur::cli::add_doctor(app);
+    jalur::cli::add_wan(app);
+    jalur::cli::add_events(app);
+    jalur::cli::add_why(app);
+    if (auto unknown = jalur::cli::unknown_subcommand(app, argc, argv)) {
+        std::cerr << *unknown << "\n";
+        return 2;
+    }
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

@@ -1041,7 +1041,7 @@ TEST_CASE("config: notify errors name their place")
           "channel's @username, got '-12ab'");
     CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], disable_notification: [wan_sad]}\n") ==
           "t.yaml:8:63: notify.telegram.disable_notification[0]: expected one of wan_down, wan_degraded, wan_up, "
-          "rogue_dhcp, agent_start, agent_stop, all_wans_down, got 'wan_sad'");
+          "rogue_dhcp, agent_start, agent_stop, all_wans_down, wan_admin, got 'wan_sad'");
     CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1]}\n  templates:\n    wan_up: \"{wan} "
                            "{offered}\"\n") ==
           "t.yaml:10:13: notify.templates.wan_up: unknown variable {offered} (a wan_up template knows: host, time, "

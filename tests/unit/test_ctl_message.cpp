@@ -103,3 +103,15 @@ TEST_CASE("ctl: deep nesting is refused at its first level")
     std::string deep = "{\"command\": " + std::string(5000, '[') + std::string(5000, ']') + "}";
     CHECK_FALSE(parse_request(deep));
 }
+
+TEST_CASE("ctl: a reply's extra members (an events reply's last_seq) are read back")
+{
+    auto line = reply_line(Reply::done("two events\n", {{"last_seq", "42"}, {"more", "false"}}));
+    auto r = parse_reply(line.substr(0, line.size() - 1));
+    REQUIRE(r);
+    CHECK(r->ok);
+    CHECK(r->text == "two events\n");
+    CHECK(r->data["last_seq"] == "42");
+    CHECK(r->data["more"] == "false");
+    CHECK(r->data.count("message") == 0);
+}

@@ -3,6 +3,7 @@
 // effectors (see agent.h).
 #include "agent/agent.h"
 
+#include "agent/admin_commands.h"
 #include "agent/pin_log.h"
 #include "agent/reload_command.h"
 #include "config/interfaces.h"
@@ -58,6 +59,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
         return ctl.error();
     a->ctl_ = std::move(ctl).value();
     a->ctl_->add("reload", [self](const ctl::Request &r, const ctl::Peer &p) { return reload_command(*self, r, p); });
+    add_admin_commands(*self, *a->ctl_);
 
     auto nl = routing::Netlink::open();
     if (!nl)
@@ -75,6 +77,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     for (const auto &w : c.wans)
         if (a->announced_->state(w.name) == "down")
             a->core_.set_health(w.name, control::Health::Down, "down when the agent last stopped");
+    a->restore_admin(); // drains and disables set before the restart
     a->observe_interfaces();
     a->observe_addresses();
     a->observe_gateways();
@@ -200,6 +203,7 @@ Result<void> Agent::reload(config::Config next)
             names.insert(w.name);
         announced_->keep_only(names);
     }
+    restore_admin(); // forgets the admin state of removed WANs
     publish_board();
     bool metrics_changed = cfg.metrics.enabled != before.metrics.enabled ||
                            cfg.metrics.address != before.metrics.address || cfg.metrics.port != before.metrics.port ||

@@ -7,6 +7,7 @@
 // back as it was, unless the data path is kept for an upgrade.
 #pragma once
 
+#include "agent/admin_store.h"
 #include "agent/announced.h"
 #include "agent/instance.h"
 #include "agent/service.h"
@@ -56,10 +57,22 @@ public:
     EventLoop &loop() { return *loop_; }
     const datapath::Datapath &datapath() const { return *dp_; }
     const config::Config &config() const { return core_.config(); }
+    const control::Core &core() const { return core_; }
     // What happened (transitions, alerts, admin actions, reloads, sightings),
     // for `jalur events`, the dashboard and Telegram; readable from any thread.
     EventLog &events() { return *events_; }
     std::shared_ptr<EventLog> shared_events() const { return events_; }
+
+    // Administrative state (agent/admin.cpp): a WAN drained, disabled or
+    // enabled again, kept across restarts until undone or `duration` has
+    // passed; logged, alerted and shown with who did it. Returns what it did.
+    struct AdminChange {
+        std::string by, reason;
+        std::optional<std::chrono::seconds> duration;
+    };
+    Result<std::string> set_wan_admin(const std::string &wan, control::Admin admin, const AdminChange &how);
+    // Each WAN's health and admin state: a text table, or a JSON array.
+    std::string wan_list(bool json) const;
 
 private:
     explicit Agent(RunOptions opts) : opts_(opts) {}
@@ -95,6 +108,11 @@ private:
     // differ from control::plan_host; put back at stop
     Result<void> apply_host();
     void stop_host(bool keep);
+    // the admin state (agent/admin.cpp)
+    void restore_admin(); // from the store to the core: at start, after a reload
+    void arm_admin_expiry();
+    void on_admin_expiry();
+    void publish_admin(); // to the status board
 
     RunOptions opts_;
     control::Core core_;
@@ -131,6 +149,8 @@ private:
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)
+    std::optional<AdminStore> admin_;  // drains and disables, across restarts
+    int admin_timer_ = -1;             // the next expiry of one
     std::unique_ptr<host::Sysctls> sysctls_;
     std::unique_ptr<host::Nat> nat_;
     std::unique_ptr<Service> service_; // systemd's notifications (agent/service.h); last: it uses loop_

@@ -57,6 +57,7 @@ void Agent::publish_board()
         }
         b.wans = std::move(wans);
     });
+    publish_admin();
 }
 
 Result<void> Agent::start_metrics()

@@ -11,7 +11,7 @@
 
 namespace jalur::notify {
 
-enum class Kind { WanDown, WanDegraded, WanUp, RogueDhcp, AgentStart, AgentStop, AllWansDown };
+enum class Kind { WanDown, WanDegraded, WanUp, RogueDhcp, AgentStart, AgentStop, AllWansDown, WanAdmin };
 
 struct Alert {
     Kind kind;

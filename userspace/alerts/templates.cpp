@@ -39,6 +39,9 @@ const std::vector<KindInfo> &kinds()
         {Kind::AllWansDown, "all_wans_down",
          "🚨 <b>{host}: every WAN is down</b>\nLast to go: {wan}\nLast resort: {last_resort}\nAt: {time}",
          {"wan", "last_resort"}},
+        {Kind::WanAdmin, "wan_admin",
+         "🔧 <b>{host}: WAN {wan} {action}</b>\nBy: {by}\nReason: {reason}\nUntil: {until}\nAt: {time}",
+         {"wan", "action", "by", "reason", "until"}},
     };
     return k;
 }

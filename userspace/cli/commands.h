@@ -13,5 +13,8 @@ void add_status(CLI::App &app);
 void add_flows(CLI::App &app);
 void add_check(CLI::App &app);
 void add_doctor(CLI::App &app);
+void add_wan(CLI::App &app);
+void add_events(CLI::App &app);
+void add_why(CLI::App &app);
 
 } // namespace jalur::cli

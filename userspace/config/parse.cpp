@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -186,6 +187,10 @@ Result<Config> parse(const std::string &yaml_text, const std::string &file_name)
 
 Result<Config> load_file(const std::string &path)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) // it opens, and reads as an empty file
+        return errorf(Location{path, 1, 1}.str() + ": is a directory; give the config file in it (e.g. " +
+                      (std::filesystem::path(path) / "jalur.yaml").lexically_normal().string() + ")");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return errorf(Location{path, 1, 1}.str() + ": cannot read the config file: " + std::strerror(errno));

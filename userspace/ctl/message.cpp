@@ -222,7 +222,11 @@ std::string request_line(const Request &r)
 std::string reply_line(const Reply &r)
 {
     JsonWriter w;
-    w.begin_object().field("ok", r.ok).field(r.ok ? "message" : "error", r.text).end_object();
+    w.begin_object().field("ok", r.ok).field(r.ok ? "message" : "error", r.text);
+    for (const auto &[k, v] : r.data)
+        if (k != "ok" && k != "message" && k != "error")
+            w.field(k, v);
+    w.end_object();
     return w.str() + "\n";
 }
 
@@ -239,6 +243,9 @@ Result<Reply> parse_reply(std::string_view line)
     auto text = f->find(r.ok ? "message" : "error");
     if (text != f->end())
         r.text = text->second;
+    for (auto &[k, v] : f.value())
+        if (k != "ok" && k != "message" && k != "error")
+            r.data[k] = v;
     return r;
 }
 

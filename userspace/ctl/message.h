@@ -43,8 +43,9 @@ std::string request_line(const Request &r); // with its newline
 struct Reply {
     bool ok = false;
     std::string text; // the message, or the error
-    static Reply done(std::string message) { return {true, std::move(message)}; }
-    static Reply refused(std::string error) { return {false, std::move(error)}; }
+    Fields data;      // more members of a reply that is ok ("last_seq" of events)
+    static Reply done(std::string message, Fields data = {}) { return {true, std::move(message), std::move(data)}; }
+    static Reply refused(std::string error) { return {false, std::move(error), {}}; }
 };
 
 std::string reply_line(const Reply &r); // with its newline

@@ -118,6 +118,7 @@ int Datapath::tc_lan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_l
 int Datapath::tc_wan_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_wan); }
 int Datapath::xdp_port_fd() const { return bpf_program__fd(skel_->progs.jalur_xdp_port); }
 int Datapath::tc_port_fd() const { return bpf_program__fd(skel_->progs.jalur_tc_port); }
+int Datapath::why_fd() const { return bpf_program__fd(skel_->progs.jalur_why); }
 
 Map Datapath::map_of(bpf_map *m) const { return Map(bpf_map__fd(m), bpf_map__name(m)); }
 

@@ -76,6 +76,7 @@ public:
     int tc_wan_fd() const;
     int xdp_port_fd() const; // LAN bridge ports with native XDP: DHCP inspection only
     int tc_port_fd() const;  // the other LAN bridge ports: the same from tc
+    int why_fd() const;      // `jalur why`: run with BPF_PROG_TEST_RUN only (datapath/why.h)
 
     Map settings() const;
     Map wans() const;

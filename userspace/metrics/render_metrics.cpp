@@ -119,6 +119,12 @@ void health_families(const Status &s, Writer &w)
                 auto it = v.agent->transitions.find(to);
                 w.sample({{"wan", v.name}, {"to", to}}, it == v.agent->transitions.end() ? 0 : it->second);
             }
+    w.family("jalur_wan_admin_state", Type::Gauge,
+             "The admin's state of the WAN (jalur wan drain|disable|enable): 1 for the current one, 0 for the others.");
+    for (const auto &v : s.wans)
+        if (v.agent)
+            for (const char *st : {"enabled", "drain", "disabled"})
+                w.sample({{"wan", v.name}, {"state", st}}, v.agent->admin == st ? 1 : 0);
     w.family("jalur_probe_rtt_seconds", Type::Histogram,
              "Round-trip time of health probes: each round's mean over the targets that answered.");
     for (const auto &v : s.wans)

@@ -36,6 +36,17 @@ std::string ago(WallClock::time_point t)
     return buf;
 }
 
+// "admin: isp1 drained by root (uid 0) 5m02s ago, until 2026-...Z: reason"
+std::string admin_line(const std::string &wan, const WanView &a)
+{
+    std::string out = "admin: " + wan + (a.admin == "drain" ? " drained" : " disabled") + " by " + a.admin_by + " " +
+                      ago(a.admin_since) + " ago";
+    out += a.admin_until ? ", until " + rfc3339(*a.admin_until) : ", until enabled";
+    if (!a.admin_reason.empty())
+        out += ": " + a.admin_reason;
+    return out;
+}
+
 template <typename T>
 void optional_field(JsonWriter &j, const char *key, const std::optional<T> &v)
 {
@@ -77,6 +88,16 @@ void wan_json(JsonWriter &j, const WanStatus &w)
         for (const auto &[to, n] : a.transitions)
             j.field(to, n);
         j.end_object().end_object();
+        j.key("admin").begin_object().field("state", a.admin);
+        if (a.admin != "enabled") {
+            j.field("by", a.admin_by).field("reason", a.admin_reason).field("since", rfc3339(a.admin_since));
+            j.key("until");
+            if (a.admin_until)
+                j.value(rfc3339(*a.admin_until));
+            else
+                j.null();
+        }
+        j.end_object();
     }
     j.end_object();
 }
@@ -182,6 +203,9 @@ std::string render_status_text(const Status &s)
                       (unsigned long long)downs, a.last_failure.empty() ? "-" : a.last_failure.c_str());
         out += line;
     }
+    for (const auto &w : s.wans)
+        if (w.agent && w.agent->admin != "enabled")
+            out += admin_line(w.name, *w.agent) + "\n";
     return out;
 }
 

@@ -45,6 +45,11 @@ struct WanView {
     std::map<std::string, uint64_t> transitions; // into each state, since the agent started
     Histogram rtt{rtt_buckets()};                // each round's mean RTT of the answers
     uint64_t probes_sent = 0, probes_answered = 0;
+    // the admin's say (jalur wan drain|disable|enable): "enabled", "drain", "disabled"
+    std::string admin = "enabled";
+    std::string admin_by, admin_reason;
+    WallClock::time_point admin_since{};
+    std::optional<WallClock::time_point> admin_until; // unset: until undone
 };
 
 // The flow table's population, counted off the scrape path.
