@@ -3,9 +3,9 @@
 # the lab's NAT, forwarding and loose rp_filter: `jalur run` refuses to
 # start on it until the config asks for them; with `nat: masquerade` and
 # `host: {...}` the LAN reaches the internet through both WANs; a NAT
-# table someone deletes comes back; and after stop the nftables ruleset
-# and every sysctl are exactly as before. Only the lab's namespaces are
-# touched.
+# table someone deletes comes back; an upgrade (SIGUSR2, then a new agent)
+# keeps them throughout; and after stop the nftables ruleset and every
+# sysctl are exactly as before. Only the lab's namespaces are touched.
 source "$(dirname "$0")/lib.sh"
 
 e2e_begin
@@ -68,6 +68,21 @@ grep -q "table ip other" <(rtr nft list ruleset) || fail "the other table is gon
 rtr nft delete table inet jalur
 wait_until 5 rtr nft list table inet jalur
 grep -q "changed by someone else" "$E2E_TMP/agent.log" || fail "the rewrite was not logged"
+
+# --- an upgrade (the package's postinst): SIGUSR2 stops keeping the data
+# path, NAT and sysctls; the next agent adopts them, and its stop puts the
+# host's own values back, not the ones it found
+kill -USR2 "$AGENT_PID"
+wait "$AGENT_PID" || fail "the agent stopped by SIGUSR2 exited with $?"
+AGENT_PID=
+grep -q "stopping, keeping the data path" "$E2E_TMP/agent.log" || fail "SIGUSR2 did not keep the data path"
+rtr nft list table inet jalur >/dev/null || fail "the NAT table went with an agent stopped for an upgrade"
+assert_eq "$(rtr sysctl -n net.ipv4.ip_forward)" 1 "ip_forward between the two agents"
+server_reset
+assert_eq "$(connect_all 2 10)" 20 "connections between the two agents (the kept data path)"
+agent_start "$E2E_TMP/host.yaml"
+grep -q "value(s) from before jalur, kept by the agent before this one" "$E2E_TMP/agent.log" ||
+  fail "the second agent did not take the host's own sysctl values"
 
 # --- stop: the ruleset and every sysctl exactly as before
 agent_stop
