@@ -14,6 +14,11 @@ keys=(net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.ipv4.conf.all.rp_filt
   net.ipv4.conf.wan1.rp_filter net.ipv4.conf.wan2.rp_filter
   net.ipv4.conf.wan1.src_valid_mark net.ipv4.conf.wan2.src_valid_mark)
 sysctls() { rtr sysctl "${keys[@]}"; }
+connect_all_to() { # SERVER CLIENTS EACH: how many succeeded
+  local c total=0
+  for ((c = 1; c <= $2; c++)); do total=$((total + $(connect_from "$c" "$3" "$1"))); done
+  echo "$total"
+}
 
 # --- strip the lab's router of what jalur can manage; a table of someone else's
 rtr nft delete table inet jalur_lab
@@ -31,6 +36,7 @@ before_nft=$(rtr nft list ruleset)
 before_sysctls=$(sysctls)
 server_reset
 assert_eq "$(connect_from 1 3)" 0 "connections without forwarding and NAT"
+assert_eq "$(connect_from 1 2 "$LAB_SERVER6")" 0 "IPv6 connections without forwarding and NAT"
 
 # --- without the host settings the agent refuses to start, naming each fatal problem
 write_config "$E2E_TMP/plain.yaml" 1 1
@@ -62,6 +68,8 @@ counts=$(server_counts)
 a=$(count_for "$counts" 1) b=$(count_for "$counts" 2)
 note "masqueraded by jalur: isp1 $a, isp2 $b"
 ((a > 0 && b > 0)) || fail "not both WANs: $counts"
+# IPv6 too, through nat6 (the internet routes only the WANs' prefixes back)
+assert_eq "$(connect_all_to "$LAB_SERVER6" 2 10)" 20 "IPv6 connections through jalur's NAT"
 grep -q "table ip other" <(rtr nft list ruleset) || fail "the other table is gone"
 
 # --- someone deletes jalur's table: it is back within the heartbeat
