@@ -148,11 +148,22 @@ TEST_CASE("sysctl effector: writes what differs, puts back what it changed, and 
     CHECK(get("net/ipv4/ip_forward") == "0");
     CHECK(get("net/ipv4/conf/ppp0/rp_filter") == "1");
     CHECK(get("net/ipv4/conf/wan1/src_valid_mark") == "1");
+    // an upgrade: the first agent leaves its values (release), the next one
+    // finds the host's own in the saved file and puts those back at its stop
+    const std::string saved = (root / "saved").string();
     {
-        host::Sysctls kept(root.string());
+        host::Sysctls kept(root.string(), saved);
         REQUIRE(kept.apply({{"net/ipv4/ip_forward", "1"}}));
-        kept.release(); // an upgrade: left as set
+        kept.release();
     }
     CHECK(get("net/ipv4/ip_forward") == "1");
+    REQUIRE(fs::exists(saved));
+    {
+        host::Sysctls next(root.string(), saved);
+        REQUIRE(next.apply({{"net/ipv4/ip_forward", "1"}}));
+        CHECK(next.before().at("net/ipv4/ip_forward") == "0");
+    }
+    CHECK(get("net/ipv4/ip_forward") == "0");
+    CHECK_FALSE(fs::exists(saved)); // restored: nothing left to keep
     fs::remove_all(root);
 }

@@ -17,7 +17,7 @@ Result<void> Agent::apply_host()
 {
     auto plan = control::plan_host(core_.config(), core_.world());
     if (!sysctls_)
-        sysctls_ = std::make_unique<host::Sysctls>();
+        sysctls_ = std::make_unique<host::Sysctls>("/proc/sys", core_.config().state_dir + "/sysctls-before");
     auto sysctl_result = sysctls_->apply(plan.sysctls);
     // libnftables only once NAT is asked for: a config without it needs no nftables
     if (!nat_ && !plan.nat.empty()) {

@@ -211,6 +211,7 @@ void check_wans(const config::Config &cfg, const Facts &f, std::vector<Check> &o
 }
 
 // jalur's own rules (a running agent's): at its priorities, with its mask
+// (routing/policy_routing.h, a layer beside this one: kept in step by hand)
 bool jalurs_rule(const config::Config &cfg, const RuleFact &r)
 {
     if (r.priority == 1000 || r.priority == 1900 || r.priority == 32000)

@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -32,10 +35,44 @@ Result<std::string> read_sysctl(const std::string &file)
     return v;
 }
 
+Sysctls::Sysctls(std::string root, std::string saved) : root_(std::move(root)), saved_(std::move(saved))
+{
+    if (saved_.empty())
+        return;
+    std::ifstream in(saved_);
+    std::string line;
+    while (std::getline(in, line))
+        if (auto eq = line.find('='); eq != std::string::npos && eq > 0)
+            before_[line.substr(0, eq)] = line.substr(eq + 1);
+    if (!before_.empty())
+        spdlog::info("sysctl: {} value(s) from before jalur, kept by the agent before this one ({})", before_.size(),
+                     saved_);
+}
+
+void Sysctls::save() const
+{
+    if (saved_.empty())
+        return;
+    if (before_.empty()) {
+        std::remove(saved_.c_str());
+        return;
+    }
+    // a failure costs the restore after an upgrade, not the running agent
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(saved_).parent_path(), ec);
+    std::ofstream out(saved_ + ".tmp", std::ios::trunc);
+    for (const auto &[path, value] : before_)
+        out << path << "=" << value << "\n";
+    out.close();
+    if (!out || std::rename((saved_ + ".tmp").c_str(), saved_.c_str()) != 0)
+        spdlog::warn("sysctl: cannot keep the values before jalur in {}", saved_);
+}
+
 Result<void> Sysctls::apply(const std::vector<control::Sysctl> &wanted)
 {
     std::set<std::string> paths;
     Result<void> first_error;
+    size_t known = before_.size(); // a change is saved (entries are only added or removed)
     for (const auto &s : wanted) {
         paths.insert(s.path);
         std::string file = root_ + "/" + s.path;
@@ -67,7 +104,10 @@ Result<void> Sysctls::apply(const std::vector<control::Sysctl> &wanted)
         if (auto r = write_sysctl(root_ + "/" + it->first, it->second); r)
             spdlog::info("sysctl {}: {} again", it->first, it->second);
         it = before_.erase(it);
+        known = SIZE_MAX; // changed
     }
+    if (before_.size() != known)
+        save();
     return first_error;
 }
 
@@ -81,6 +121,7 @@ void Sysctls::restore()
             spdlog::info("sysctl {}: {} again", path, value);
     }
     before_.clear();
+    save();
 }
 
 } // namespace jalur::host

@@ -15,7 +15,10 @@ namespace jalur::host {
 
 class Sysctls {
 public:
-    explicit Sysctls(std::string root = "/proc/sys") : root_(std::move(root)) {}
+    // `saved`: a file that keeps the values before jalur across an agent
+    // that stops keeping them (release(): an upgrade), so the next agent
+    // puts back the host's own values, not its predecessor's; "" for none.
+    explicit Sysctls(std::string root = "/proc/sys", std::string saved = "");
     Sysctls(const Sysctls &) = delete;
     ~Sysctls() { restore(); }
 
@@ -23,12 +26,18 @@ public:
     // skipped, and written by a later call once it does.
     Result<void> apply(const std::vector<control::Sysctl> &wanted);
     void restore();                   // every value back as it was
-    void release() { before_.clear(); } // leave them set (an upgrade: the next agent restores)
+    void release() // leave them set, and `saved` (an upgrade: the next agent restores)
+    {
+        before_.clear();
+        saved_.clear();
+    }
 
     const std::map<std::string, std::string> &before() const { return before_; }
 
 private:
+    void save() const;
     std::string root_;
+    std::string saved_;
     std::map<std::string, std::string> before_; // path -> value before jalur wrote it
 };
 
