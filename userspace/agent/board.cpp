@@ -8,22 +8,6 @@
 
 namespace jalur::agent {
 
-namespace {
-
-const char *admin_name(control::Admin a)
-{
-    switch (a) {
-    case control::Admin::Drain:
-        return "drain";
-    case control::Admin::Disabled:
-        return "disabled";
-    default:
-        return "enabled";
-    }
-}
-
-} // namespace
-
 void Agent::publish_board()
 {
     const auto &cfg = core_.config();
@@ -50,7 +34,6 @@ void Agent::publish_board()
             v.id = core_.ids().wans.at(w.name);
             const auto &facts = core_.world().wan(w.name);
             v.state = control::health_name(facts.health);
-            v.admin = admin_name(facts.admin);
             if (facts.health != control::Health::Up && !facts.cause.empty())
                 v.last_failure = facts.cause;
             wans.push_back(std::move(v));
@@ -84,11 +67,6 @@ void Agent::publish_sections()
 
 void Agent::publish_dashboard()
 {
-    // what an admin said (drain, disable) shows within a second, whoever changed it
-    board_.edit([&](metrics::Board &b) {
-        for (auto &v : b.wans)
-            v.admin = admin_name(core_.world().wan(v.name).admin);
-    });
     if (!dp_)
         return;
     std::vector<metrics::ThroughputHistory::Counters> wans;

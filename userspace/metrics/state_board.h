@@ -37,7 +37,6 @@ struct WanView {
     std::optional<uint32_t> id; // its data path id, as the agent assigned it
     uint32_t tier = 1, weight = 1;
     std::string state = "up";      // health::state_name()
-    std::string admin = "enabled"; // what the admin says: enabled, drain, disabled
     WallClock::time_point since{}; // when it entered `state` (or the agent started)
     std::optional<double> loss_percent;     // over the health window, once full
     std::optional<double> mean_rtt_seconds; // likewise
