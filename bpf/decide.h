@@ -8,6 +8,7 @@
 #define JALUR_BPF_DECIDE_H
 
 #include "counters.h"
+#include "flow_reset.h"
 #include "flow_table.h"
 #include "parsing.h"
 #include "policy.h"
@@ -16,6 +17,7 @@ enum verdict_action {
 	VERDICT_PASS = 0, /* unmarked */
 	VERDICT_MARK,
 	VERDICT_DROP,
+	VERDICT_RESET, /* an ending TCP flow: the caller answers with a reset (flow_reset.h) */
 };
 
 struct verdict {
@@ -174,6 +176,19 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 	now = bpf_ktime_get_coarse_ns();
 	flow_key_of(&fk, p);
 	f = bpf_map_lookup_elem(&flows, &fk);
+	/* before the live check: failback ends flows of a WAN that is live */
+	if (unlikely(f && (f->flags & JALUR_FLOW_ENDING))) {
+		switch (flow_ending(&fk, f, p)) {
+		case ENDING_RESET:
+			v->action = VERDICT_RESET;
+			return 0;
+		case ENDING_DROP:
+			v->action = VERDICT_DROP;
+			return 0;
+		default:
+			f = NULL;
+		}
+	}
 	if (f) {
 		w = live_wan(f->wan);
 		if (likely(w)) {
@@ -264,15 +279,6 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 	}
 	mark_for(v, w, wan, p, pkt_len, flags);
 	return 0;
-}
-
-static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len, __u32 ifindex,
-				      struct verdict *v)
-{
-	struct packet p = {};
-	int parsed = parse_packet(data, data_end, pkt_len, &p);
-
-	return decide_parsed(parsed, &p, pkt_len, ifindex, v);
 }
 
 #endif

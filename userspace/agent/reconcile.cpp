@@ -33,6 +33,11 @@ control::Health health_of(health::State s)
 Result<void> Agent::reconcile()
 {
     auto want = core_.desired();
+    // before the data path changes: a flow flagged while its WAN still
+    // looks live is reset; one found after would be moved to a WAN its NAT
+    // cannot follow
+    auto now = std::chrono::duration_cast<control::Millis>(std::chrono::steady_clock::now().time_since_epoch());
+    end_flows(flow_ends_.update(core_.config(), core_.ids(), want.datapath, now));
     Result<void> first;
     auto note = [&](const char *what, Result<void> r) {
         if (!r && first)
@@ -119,6 +124,7 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
     });
     handshakes_.forget(wan); // a WAN back up may stall again at once; one gone down starts afresh
     bool was_any_live = core_.any_live();
+    last_reset_.erase(wan);
     core_.set_health(wan, health_of(t.to), t.cause);
     bool all_down = !core_.any_live();
     if (auto r = reconcile(); !r)
@@ -133,6 +139,10 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
     std::map<std::string, std::string> vars{{"wan", wan}, {"cause", t.cause}, {"state", state}};
     if (const auto *w = core_.config().wan(wan))
         vars["interface"] = w->interface;
+    if (t.to == health::State::Down) {
+        auto n = last_reset_.count(wan) ? last_reset_.at(wan) : 0;
+        vars["flows"] = std::to_string(n) + (n == 1 ? " connection reset" : " connections reset");
+    }
     if (t.from == health::State::Down)
         vars["down_for"] = notify::human_duration(std::chrono::duration<double>(t.was_down).count());
     else if (t.to == health::State::Up)

@@ -41,6 +41,9 @@ struct WanView {
     std::map<std::string, uint64_t> transitions; // into each state, since the agent started
     Histogram rtt{rtt_buckets()};                // each round's mean RTT of the answers
     uint64_t probes_sent = 0, probes_answered = 0;
+    // flows the agent ended (issue 19), by cause ("wan_down", "failback")
+    std::map<std::string, uint64_t> connections_reset;  // TCP: reset towards the LAN client
+    std::map<std::string, uint64_t> conntrack_deleted;  // NAT entries deleted (UDP and the rest carry on)
 };
 
 // The flow table's population, counted off the scrape path.

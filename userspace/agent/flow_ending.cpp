@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Carrying out the control core's flow ends (control/flow_ends.h): TCP
+// flows flagged in the data path and their clients provoked into the
+// packet that draws their reset; the NAT entries of the rest deleted; the
+// counts on the board. Called from reconcile(), so every cause of a WAN
+// going down (carrier, probes, a vanished interface, the admin) ends its
+// flows the same way.
+#include "agent/agent.h"
+
+#include "datapath/flow_end.h"
+
+#include <netinet/in.h>
+#include <spdlog/spdlog.h>
+
+namespace jalur::agent {
+
+namespace {
+
+// A client's stack answers one challenge per connection every 500 ms
+// (Linux: net.ipv4.tcp_invalid_ratelimit), so a SYN that found it inside
+// that window is tried again after it; then the flow is left to the
+// client's own next packet.
+constexpr std::chrono::milliseconds kProvokeAgain[] = {std::chrono::milliseconds(600),
+                                                       std::chrono::milliseconds(1500)};
+
+} // namespace
+
+void Agent::open_flow_enders()
+{
+    if (auto c = datapath::ChallengeSender::open())
+        challenges_.emplace(std::move(c).value());
+    else
+        spdlog::warn("ending flows: {}; a client that only receives learns of a dead WAN from its own timeout",
+                     c.error().message);
+    if (auto c = routing::Conntrack::open())
+        conntrack_.emplace(std::move(c).value());
+    else
+        spdlog::warn("ending flows: {}; the NAT entries of a dead WAN's flows stay until they expire",
+                     c.error().message);
+}
+
+std::vector<Prefix> Agent::wan_addresses(const std::string &wan)
+{
+    std::vector<Prefix> out;
+    const auto *w = core_.config().wan(wan);
+    if (!w)
+        return out;
+    const auto &link = core_.world().interface(w->interface);
+    if (!link.present)
+        return out; // gone with its interface: masquerade's entries went with it
+    for (int family : {4, 6}) {
+        auto addrs = nl_->addresses(family);
+        if (!addrs) {
+            spdlog::warn("WAN {}: its addresses: {}", wan, addrs.error().message);
+            continue;
+        }
+        for (auto a : addrs.value())
+            if (a.ifindex == static_cast<int>(link.ifindex)) {
+                a.addr.len = a.addr.max_len();
+                out.push_back(a.addr);
+            }
+    }
+    return out;
+}
+
+void Agent::end_flows(const std::vector<control::FlowEnd> &ends)
+{
+    for (const auto &e : ends) {
+        bool down = e.cause == control::EndCause::WanDown;
+        datapath::FlowSelector sel{e.wan_id, std::nullopt, !down};
+        if (e.policy)
+            sel.policy = static_cast<uint16_t>(*e.policy);
+        auto ended = datapath::end_flows(*dp_, sel);
+        if (!ended) {
+            spdlog::error("WAN {}: ending its flows: {}", e.wan, ended.error().message);
+            continue;
+        }
+        const auto &f = ended.value();
+        if (challenges_) {
+            Result<void> first;
+            for (const auto &k : f.tcp)
+                if (auto r = challenges_->provoke(k); !r && first)
+                    first = r;
+            if (!first)
+                spdlog::warn("WAN {}: {}", e.wan, first.error().message);
+            if (!f.tcp.empty())
+                provoke_unanswered(f.tcp, 0);
+        }
+        size_t deleted = 0;
+        if (conntrack_) {
+            // a dead WAN: every entry NATed to its addresses, whoever made
+            // it; failback: exactly the flows taken off the live WAN
+            std::vector<jalur_flow_key> flows = f.tcp;
+            flows.insert(flows.end(), f.others.begin(), f.others.end());
+            auto r = down ? conntrack_->delete_natted_to(wan_addresses(e.wan)) : conntrack_->delete_flows(flows);
+            if (r)
+                deleted = r.value();
+            else
+                spdlog::warn("WAN {}: deleting conntrack entries: {}", e.wan, r.error().message);
+        }
+        const char *cause = control::end_cause_name(e.cause);
+        spdlog::info("WAN {}: {} TCP connection(s) reset, {} conntrack entr{} deleted ({})", e.wan, f.tcp.size(),
+                     deleted, deleted == 1 ? "y" : "ies", cause);
+        board_.edit([&](metrics::Board &b) {
+            if (auto *v = b.wan(e.wan)) {
+                v->connections_reset[cause] += f.tcp.size();
+                v->conntrack_deleted[cause] += deleted;
+            }
+        });
+        if (down)
+            last_reset_[e.wan] = f.tcp.size();
+    }
+    schedule_drain();
+}
+
+// Provokes again the clients that have not answered yet, twice at most.
+void Agent::provoke_unanswered(std::vector<jalur_flow_key> flows, int round)
+{
+    if (round >= static_cast<int>(std::size(kProvokeAgain)))
+        return;
+    auto t = loop_->after(kProvokeAgain[round], [this, flows = std::move(flows), round] {
+        auto left = datapath::unanswered(*dp_, flows);
+        if (left.empty() || !challenges_)
+            return;
+        spdlog::debug("provoking {} client(s) again", left.size());
+        for (const auto &k : left)
+            (void)challenges_->provoke(k); // the first round logged a failure already
+        provoke_unanswered(std::move(left), round + 1);
+    });
+    if (!t)
+        spdlog::warn("provoking clients again: {}", t.error().message);
+}
+
+void Agent::schedule_drain()
+{
+    if (drain_timer_ >= 0) {
+        loop_->cancel(drain_timer_);
+        drain_timer_ = -1;
+    }
+    auto due = flow_ends_.next_due();
+    if (!due)
+        return;
+    auto now = std::chrono::duration_cast<control::Millis>(std::chrono::steady_clock::now().time_since_epoch());
+    auto wait = std::max(*due - now, control::Millis(1));
+    auto t = loop_->after(wait, [this] {
+        drain_timer_ = -1;
+        if (auto r = reconcile(); !r)
+            spdlog::error("failback drain: {}", r.error().message);
+    });
+    if (t)
+        drain_timer_ = t.value();
+    else
+        spdlog::warn("failback drain timer: {}", t.error().message);
+}
+
+} // namespace jalur::agent
