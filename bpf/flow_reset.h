@@ -74,14 +74,17 @@ static __always_inline int reset_frame(void *data, void *data_end, const struct 
 	struct ethhdr *eth = data;
 	struct tcphdr *th;
 	__u8 mac[ETH_ALEN], flags;
-	__u32 sum, seq, l4_len, hdr_len;
+	__u32 sum, seq, l4_len, hdr_len, l3_off = p->l3_off, l4_off = p->l4_off;
 	__u16 port;
 
 	if (p->frag != FRAG_NONE || p->proto != IPPROTO_TCP)
 		return -1;
+	/* bounded for the verifier: two VLAN tags and a bare IP header at most */
+	if (l3_off > 64 || l4_off > l3_off + sizeof(struct ipv6hdr))
+		return -1;
 	if ((void *)(eth + 1) > data_end)
 		return -1;
-	th = data + p->l4_off;
+	th = data + l4_off;
 	if ((void *)(th + 1) > data_end)
 		return -1;
 	flags = ((__u8 *)th)[13];
@@ -90,12 +93,12 @@ static __always_inline int reset_frame(void *data, void *data_end, const struct 
 	hdr_len = th->doff * 4;
 
 	if (p->family == JALUR_FAMILY_V4) {
-		struct iphdr *iph = data + p->l3_off;
+		struct iphdr *iph = data + l3_off;
 		__u32 a;
 
 		if ((void *)(iph + 1) > data_end)
 			return -1;
-		if (p->l4_off != p->l3_off + sizeof(*iph))
+		if (l4_off != l3_off + sizeof(*iph))
 			return -1;
 		l4_len = bpf_ntohs(iph->tot_len) - sizeof(*iph);
 		a = iph->saddr;
@@ -111,12 +114,12 @@ static __always_inline int reset_frame(void *data, void *data_end, const struct 
 		sum = csum_add32(0, iph->saddr);
 		sum = csum_add32(sum, iph->daddr);
 	} else {
-		struct ipv6hdr *ip6 = data + p->l3_off;
+		struct ipv6hdr *ip6 = data + l3_off;
 		__u32 a[4];
 
 		if ((void *)(ip6 + 1) > data_end)
 			return -1;
-		if (p->l4_off != p->l3_off + sizeof(*ip6))
+		if (l4_off != l3_off + sizeof(*ip6))
 			return -1;
 		l4_len = bpf_ntohs(ip6->payload_len);
 		__builtin_memcpy(a, &ip6->saddr, sizeof(a));
@@ -153,7 +156,7 @@ static __always_inline int reset_frame(void *data, void *data_end, const struct 
 	/* pseudo header: addresses (above), protocol and TCP length */
 	sum += bpf_htons(IPPROTO_TCP) + bpf_htons(sizeof(*th));
 	th->check = csum_fold(csum_add20(sum, (const __u32 *)th));
-	return p->l4_off + sizeof(*th);
+	return l4_off + sizeof(*th);
 }
 
 /* XDP: the reset leaves by the port the packet came in on. */

@@ -3,6 +3,7 @@
 // a client's packet, byte by byte (addresses, ports, sequence numbers,
 // checksums; IPv4, IPv6, VLAN tags; XDP and tc), and that only the flows
 // the agent flagged are answered.
+#include "datapath/challenge.h"
 #include "datapath/flow_end.h"
 #include "support/bpf_fixture.h"
 
@@ -88,7 +89,7 @@ void check_reset(const Bytes &out, const Conn &c, uint32_t want_seq, uint32_t wa
     CHECK(slice(out, 0, 6) == bytes_of(mac(kClientMac)));
     CHECK(slice(out, 6, 6) == bytes_of(mac(kRouterMac)));
     for (size_t i = 0; i < c.vlans.size(); i++)
-        CHECK((be16(out, 14 + 4 * i + 2) & 0x0fff) == c.vlans[i]);
+        CHECK((be16(out, 14 + 4 * i) & 0x0fff) == c.vlans[i]); // the TCI after each TPID
     Bytes pseudo;
     if (c.v6()) {
         CHECK(be16(out, l3 - 2) == 0x86dd);
@@ -118,7 +119,7 @@ void check_reset(const Bytes &out, const Conn &c, uint32_t want_seq, uint32_t wa
     CHECK(folds_to_ones(sum16(slice(out, l4, 20), sum16(pseudo))));
 }
 
-jalur_flow flow_of(BpfFixture &fx, const Conn &c)
+jalur_flow_key key_of(const Conn &c)
 {
     jalur_flow_key k{};
     if (c.v6()) {
@@ -135,6 +136,12 @@ jalur_flow flow_of(BpfFixture &fx, const Conn &c)
     k.sport = htons(c.cport);
     k.dport = htons(c.sport);
     k.proto = IPPROTO_TCP;
+    return k;
+}
+
+jalur_flow flow_of(BpfFixture &fx, const Conn &c)
+{
+    auto k = key_of(c);
     jalur_flow f{};
     REQUIRE(fx.dp().flows().lookup(&k, &f));
     return f;
@@ -262,4 +269,38 @@ TEST_CASE("ending a WAN's flows: UDP entries are renewed only when asked, TCP fl
     CHECK(again.value().tcp.empty()); // already flagged: not counted twice
     CHECK(again.value().others.size() == 1);
     CHECK(fx.flow_count() == 1);
+}
+
+TEST_CASE("the SYN that provokes a client's challenge ACK: from the server to the client, checksums right")
+{
+    for (const auto &c : {Conn{"192.0.2.11", "198.51.100.10", 40000, 443, {}},
+                          Conn{"2001:db8:1::11", "2001:db8:ff::10", 40001, 80, {}}}) {
+        INFO(c.client);
+        auto syn = datapath::challenge_syn(key_of(c), 0xdeadbeef);
+        size_t l4 = c.v6() ? 40 : 20;
+        REQUIRE(syn.size() == l4 + 20);
+        Bytes pseudo;
+        if (c.v6()) {
+            CHECK(syn[0] >> 4 == 6);
+            CHECK(be16(syn, 4) == 20);
+            CHECK(syn[6] == IPPROTO_TCP);
+            CHECK(slice(syn, 8, 16) == bytes_of(ipv6(c.server)));
+            CHECK(slice(syn, 24, 16) == bytes_of(ipv6(c.client)));
+            pseudo = slice(syn, 8, 32);
+        } else {
+            CHECK(syn[0] == 0x45);
+            CHECK(be16(syn, 2) == 40);
+            CHECK(syn[9] == IPPROTO_TCP);
+            CHECK(slice(syn, 12, 4) == bytes_of(ipv4(c.server)));
+            CHECK(slice(syn, 16, 4) == bytes_of(ipv4(c.client)));
+            CHECK(folds_to_ones(sum16(slice(syn, 0, 20))));
+            pseudo = slice(syn, 12, 8);
+        }
+        pseudo.insert(pseudo.end(), {0, IPPROTO_TCP, 0, 20});
+        CHECK(be16(syn, l4) == c.sport);
+        CHECK(be16(syn, l4 + 2) == c.cport);
+        CHECK(be32(syn, l4 + 4) == 0xdeadbeef);
+        CHECK(syn[l4 + 13] == 0x02); // SYN alone
+        CHECK(folds_to_ones(sum16(slice(syn, l4, 20), sum16(pseudo))));
+    }
 }
