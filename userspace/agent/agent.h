@@ -79,6 +79,7 @@ private:
     // end the flows the core says end (agent/flow_ending.cpp)
     void open_flow_enders();
     void end_flows(const std::vector<control::FlowEnd> &ends);
+    Result<void> provoke(const std::vector<jalur_flow_key> &flows);
     void provoke_unanswered(std::vector<jalur_flow_key> flows, int round);
     void schedule_drain();
     std::vector<Prefix> wan_addresses(const std::string &wan);

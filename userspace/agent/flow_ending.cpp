@@ -76,27 +76,31 @@ void Agent::end_flows(const std::vector<control::FlowEnd> &ends)
             continue;
         }
         const auto &f = ended.value();
-        if (challenges_) {
-            Result<void> first;
-            for (const auto &k : f.tcp)
-                if (auto r = challenges_->provoke(k); !r && first)
-                    first = r;
-            if (!first)
-                spdlog::warn("WAN {}: {}", e.wan, first.error().message);
-            if (!f.tcp.empty())
-                provoke_unanswered(f.tcp, 0);
-        }
+        if (spdlog::should_log(spdlog::level::debug))
+            for (size_t i = 0; i < f.tcp.size() && i < 16; i++)
+                spdlog::debug("WAN {}: resetting {}", e.wan, datapath::describe(f.tcp[i]));
         size_t deleted = 0;
         if (conntrack_) {
-            // a dead WAN: every entry NATed to its addresses, whoever made
-            // it; failback: exactly the flows taken off the live WAN
-            std::vector<jalur_flow_key> flows = f.tcp;
-            flows.insert(flows.end(), f.others.begin(), f.others.end());
-            auto r = down ? conntrack_->delete_natted_to(wan_addresses(e.wan)) : conntrack_->delete_flows(flows);
+            // The TCP flows' own entries first, before any SYN is provoked:
+            // while a flow's entry stands, conntrack gives the SYN (its
+            // reverse) another source port to keep tuples unique, and the
+            // client answers that with a reset of its own, not a challenge.
+            // Then a dead WAN's every entry NATed to its addresses, whoever
+            // made it; failback: exactly the other flows taken off the WAN.
+            auto r = conntrack_->delete_flows(f.tcp);
+            if (r) {
+                deleted += r.value();
+                r = down ? conntrack_->delete_natted_to(wan_addresses(e.wan)) : conntrack_->delete_flows(f.others);
+            }
             if (r)
-                deleted = r.value();
+                deleted += r.value();
             else
                 spdlog::warn("WAN {}: deleting conntrack entries: {}", e.wan, r.error().message);
+        }
+        if (!f.tcp.empty()) {
+            if (auto r = provoke(f.tcp); !r)
+                spdlog::warn("WAN {}: {}", e.wan, r.error().message);
+            provoke_unanswered(f.tcp, 0);
         }
         const char *cause = control::end_cause_name(e.cause);
         spdlog::info("WAN {}: {} TCP connection(s) reset, {} conntrack entr{} deleted ({})", e.wan, f.tcp.size(),
@@ -113,6 +117,25 @@ void Agent::end_flows(const std::vector<control::FlowEnd> &ends)
     schedule_drain();
 }
 
+Result<void> Agent::provoke(const std::vector<jalur_flow_key> &flows)
+{
+    if (!challenges_)
+        return {};
+    Result<void> first;
+    std::vector<jalur_flow_key> sent;
+    for (const auto &k : flows) {
+        if (auto r = challenges_->provoke(k); r)
+            sent.push_back(datapath::reversed(k));
+        else if (first)
+            first = r;
+    }
+    // each SYN left an entry in conntrack (server -> client, SYN_SENT) that
+    // would wait 2 minutes and clash with a client reusing its port
+    if (conntrack_)
+        (void)conntrack_->delete_flows(sent);
+    return first;
+}
+
 // Provokes again the clients that have not answered yet, twice at most.
 void Agent::provoke_unanswered(std::vector<jalur_flow_key> flows, int round)
 {
@@ -123,8 +146,7 @@ void Agent::provoke_unanswered(std::vector<jalur_flow_key> flows, int round)
         if (left.empty() || !challenges_)
             return;
         spdlog::debug("provoking {} client(s) again", left.size());
-        for (const auto &k : left)
-            (void)challenges_->provoke(k); // the first round logged a failure already
+        (void)provoke(left); // the first round logged a failure already
         provoke_unanswered(std::move(left), round + 1);
     });
     if (!t)

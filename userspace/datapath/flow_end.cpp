@@ -3,10 +3,12 @@
 
 #include "datapath/map_keys.h"
 
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <netinet/in.h>
 
 #include <cerrno>
+#include <cstring>
 #include <functional>
 
 namespace jalur::datapath {
@@ -92,6 +94,32 @@ std::vector<jalur_flow_key> unanswered(const Datapath &dp, std::span<const jalur
             out.push_back(k);
     }
     return out;
+}
+
+jalur_flow_key reversed(const jalur_flow_key &flow)
+{
+    jalur_flow_key r = flow;
+    std::memcpy(r.saddr, flow.daddr, sizeof(r.saddr));
+    std::memcpy(r.daddr, flow.saddr, sizeof(r.daddr));
+    r.sport = flow.dport;
+    r.dport = flow.sport;
+    return r;
+}
+
+std::string describe(const jalur_flow_key &flow)
+{
+    int af = flow.family == JALUR_FAMILY_V6 ? AF_INET6 : AF_INET;
+    char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+    inet_ntop(af, flow.saddr, src, sizeof(src));
+    inet_ntop(af, flow.daddr, dst, sizeof(dst));
+    auto end = [&](const char *addr, uint16_t port) {
+        return (af == AF_INET6 ? "[" + std::string(addr) + "]" : std::string(addr)) + ":" +
+               std::to_string(ntohs(port));
+    };
+    std::string proto = flow.proto == IPPROTO_TCP   ? "tcp"
+                        : flow.proto == IPPROTO_UDP ? "udp"
+                                                    : "proto " + std::to_string(flow.proto);
+    return proto + " " + end(src, flow.sport) + " -> " + end(dst, flow.dport);
 }
 
 } // namespace jalur::datapath

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace jalur::datapath {
@@ -35,6 +36,12 @@ Result<EndedFlows> end_flows(const Datapath &dp, const FlowSelector &sel);
 // Of these flagged flows, the ones whose client has sent nothing since (no
 // reset went out): the ones to provoke again. A flow gone from the table
 // (the LRU evicted it, or a SYN renewed it) is no longer waited for.
+// The same flow seen from the server: addresses and ports swapped.
+jalur_flow_key reversed(const jalur_flow_key &flow);
+
+// "tcp 192.0.2.11:40000 -> 198.51.100.10:443", for logs.
+std::string describe(const jalur_flow_key &flow);
+
 std::vector<jalur_flow_key> unanswered(const Datapath &dp, std::span<const jalur_flow_key> flows);
 
 } // namespace jalur::datapath
