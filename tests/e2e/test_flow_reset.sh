@@ -5,8 +5,8 @@
 # connection reset right after the WAN-down decision, not at their own
 # timeout, and so does a client that keeps sending; a retry takes ISP2; client 2's download on ISP2 completes
 # intact; a UDP request/response flow of client 1 is answered through ISP2
-# on its next request (its NAT entry was deleted). Carrier loss first, then
-# an upstream blackhole.
+# on its next request (its NAT entry was deleted: with SNAT, nothing else
+# would). Carrier loss first, then an upstream blackhole.
 source "$(dirname "$0")/lib.sh"
 
 e2e_begin --isps 2 --clients 2
@@ -18,6 +18,16 @@ write_config "$E2E_TMP/jalur.yaml" 1 1 -- "policies:" \
   "  - {src: [$c1, '$(lab_client_addr6 1)'], policy: via1}" \
   "  - {src: [$c2, '$(lab_client_addr6 2)'], policy: via2}" \
   "health: {interval: 200ms, timeout: 200ms, down: 2, up: 2, targets: [198.51.100.10]}"
+# SNAT to each WAN's address rather than the lab's masquerade: masquerade
+# kills an entry whose packets leave by another interface, SNAT keeps
+# sending them with the dead WAN's address until the entry is deleted
+lab_exec "$LAB" rtr nft -f - <<NFT
+flush chain inet jalur_lab postrouting
+add rule inet jalur_lab postrouting oifname "wan1" snat ip to $(lab_wan_addr 1)
+add rule inet jalur_lab postrouting oifname "wan1" snat ip6 to $(lab_wan_addr6 1)
+add rule inet jalur_lab postrouting oifname "wan2" snat ip to $(lab_wan_addr 2)
+add rule inet jalur_lab postrouting oifname "wan2" snat ip6 to $(lab_wan_addr6 2)
+NFT
 agent_start "$E2E_TMP/jalur.yaml"
 
 # download CLIENT NAME SECONDS [URL_HOST]: a stream that only receives, in the
