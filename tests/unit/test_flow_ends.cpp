@@ -4,6 +4,7 @@
 // keep, reset and drain with its grace period.
 #include "config/parse.h"
 #include "control/core.h"
+#include "alerts/templates.h"
 #include "control/flow_ends.h"
 
 #include <catch2/catch.hpp>
@@ -164,4 +165,12 @@ policies:
         INFO(bad);
         CHECK(!config::parse(policy(bad), "t.yaml"));
     }
+}
+
+TEST_CASE("the WAN-down alert says how many connections were reset")
+{
+    auto text = notify::render(notify::default_template(notify::Kind::WanDown),
+                               {{"wan", "isp1"}, {"cause", "carrier lost"}, {"flows", "3 connections reset"}});
+    CHECK(text.find("3 connections reset") != std::string::npos);
+    CHECK(notify::check_template(notify::Kind::WanDown, "{wan}: {flows}"));
 }

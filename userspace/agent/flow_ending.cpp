@@ -9,7 +9,6 @@
 
 #include "datapath/flow_end.h"
 
-#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
 namespace jalur::agent {
@@ -47,7 +46,7 @@ std::vector<Prefix> Agent::wan_addresses(const std::string &wan)
         return out;
     const auto &link = core_.world().interface(w->interface);
     if (!link.present)
-        return out; // gone with its interface: masquerade's entries went with it
+        return out; // unknown with its interface gone: masquerade's entries went with it, SNAT's expire
     for (int family : {4, 6}) {
         auto addrs = nl_->addresses(family);
         if (!addrs) {
@@ -97,7 +96,7 @@ void Agent::end_flows(const std::vector<control::FlowEnd> &ends)
             else
                 spdlog::warn("WAN {}: deleting conntrack entries: {}", e.wan, r.error().message);
         }
-        if (!f.tcp.empty()) {
+        if (!f.tcp.empty() && challenges_) {
             if (auto r = provoke(f.tcp); !r)
                 spdlog::warn("WAN {}: {}", e.wan, r.error().message);
             provoke_unanswered(f.tcp, 0);
