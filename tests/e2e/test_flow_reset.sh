@@ -71,10 +71,12 @@ assert_eq "$(awk '{print $2}' "$E2E_TMP/c1v4" | sort -u)" "100.64.1.2" "client 1
 assert_eq "$(awk '{print $2}' "$E2E_TMP/c2v4" | sort -u)" "100.64.2.2" "client 2 streams through ISP2"
 
 wan_cut 1 carrier-down
+decided_at=$(_lab_now_us)
 udp_at_cut=$(wc -l <"$E2E_TMP/udp")
 # the decision is seen here within 50 ms; the resets follow it within 1 s
 wait_until 1 ended c1v4
 wait_until 1 ended c1v6
+note "both downloads ended $((($(_lab_now_us) - decided_at) / 1000)) ms after the decision was seen"
 assert_eq "$(rc_of c1v4)" 56 "the IPv4 download ended with a reset (curl: recv failure)"
 assert_eq "$(rc_of c1v6)" 56 "the IPv6 download ended with a reset"
 wait_until 1 ended talk

@@ -87,7 +87,7 @@ TEST_CASE("flow ends: a WAN down from any cause ends its flows once; degraded an
 
 TEST_CASE("flow ends: the last resort keeps its flows while it carries traffic")
 {
-    Site s(site() + "last_resort: keep\n");
+    Site s(site() + "health: {last_resort: keep}\n");
     s.core.set_health("isp2", Health::Down, "x");
     s.core.set_health("lte", Health::Down, "x");
     CHECK(s.step().size() == 2);
