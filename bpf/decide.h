@@ -178,15 +178,13 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 	f = bpf_map_lookup_elem(&flows, &fk);
 	/* before the live check: failback ends flows of a WAN that is live */
 	if (unlikely(f && (f->flags & JALUR_FLOW_ENDING))) {
-		switch (flow_ending(&fk, f, p)) {
+		switch (flow_ending(f, p)) {
 		case ENDING_RESET:
 			v->action = VERDICT_RESET;
 			return 0;
 		case ENDING_DROP:
 			v->action = VERDICT_DROP;
 			return 0;
-		default:
-			f = NULL;
 		}
 	}
 	if (f) {

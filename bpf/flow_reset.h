@@ -18,17 +18,18 @@
 enum ending_verdict {
 	ENDING_RESET = 0, /* answer with a reset */
 	ENDING_DROP,      /* nothing to answer: drop (its WAN is gone) */
-	ENDING_RENEW,     /* not an ending TCP connection: the entry is gone, decide afresh */
+	ENDING_RENEW,     /* no longer ending: decide as for any known flow */
 };
 
 /* A packet of a flow flagged JALUR_FLOW_ENDING. */
-static __always_inline int flow_ending(const struct jalur_flow_key *k, struct jalur_flow *f,
-				       const struct packet *p)
+static __always_inline int flow_ending(struct jalur_flow *f, const struct packet *p)
 {
-	/* a SYN opens a new connection on the same ports (or the flow is not
-	 * TCP, which the agent never flags): the stale entry must not hold it */
+	/* a SYN: a handshake begun before the WAN died retries (or a new
+	 * connection reuses the ports): nothing to reset, the flow is moved
+	 * off a dead WAN as any other (or the flow is not TCP, which the
+	 * agent never flags) */
 	if (p->proto != IPPROTO_TCP || (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
-		bpf_map_delete_elem(&flows, k);
+		f->flags &= ~(JALUR_FLOW_ENDING | JALUR_FLOW_RESET_SENT);
 		return ENDING_RENEW;
 	}
 	if (!(p->tcp_flags & TCP_FLAG_ACK) || (p->tcp_flags & TCP_FLAG_RST)) {

@@ -223,17 +223,25 @@ TEST_CASE("only flagged flows are answered; others of the WAN, policy and table 
     CHECK(fx.run_xdp(ended.frame(0x10, 1, 2).build()).action == XDP_TX);
 }
 
-TEST_CASE("an ending flow: a new SYN starts afresh, the client's own reset and what cannot be rewritten are dropped")
+TEST_CASE("an ending flow: a SYN is decided as before, the client's own reset and what cannot be rewritten are dropped")
 {
     auto fx = two_wans();
     Conn c{"192.0.2.11", "198.51.100.10", 40000, 443, {}};
     REQUIRE(fx.wan_for(c.syn()) == 0u);
     REQUIRE(datapath::end_flows(fx.dp(), {0, std::nullopt, false}));
 
-    SECTION("a SYN on the same ports is a new connection")
+    SECTION("a SYN on the same ports (a handshake's retry) is not reset: it stays on a live WAN")
     {
         CHECK(fx.run_tc_lan(c.syn()).mark == BpfFixture::mark_of(0));
         CHECK(flow_of(fx, c).flags == 0);
+    }
+    SECTION("... and moves off a dead one")
+    {
+        fx.set_policy(0, {{1, 1, "isp2"}});
+        REQUIRE(datapath::set_wan_state(fx.dp(), 0, JALUR_WAN_DOWN));
+        CHECK(fx.run_tc_lan(c.syn()).mark == BpfFixture::mark_of(1));
+        CHECK(flow_of(fx, c).flags == JALUR_FLOW_MOVED);
+        CHECK(fx.dp().wan_stats_sum(1).moved_flows == 1);
     }
     SECTION("the client's RST")
     {
