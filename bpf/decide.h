@@ -176,6 +176,8 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 	now = bpf_ktime_get_coarse_ns();
 	flow_key_of(&fk, p);
 	f = bpf_map_lookup_elem(&flows, &fk);
+	if (f)
+		flow_note_ack(f, p);
 	/* before the live check: failback ends flows of a WAN that is live */
 	if (unlikely(f && (f->flags & JALUR_FLOW_ENDING))) {
 		switch (flow_ending(f, p)) {

@@ -21,6 +21,15 @@ enum ending_verdict {
 	ENDING_RENEW,     /* no longer ending: decide as for any known flow */
 };
 
+/* Notes a TCP flow whose client is past its handshake: only those are
+ * reset (a reset, or the agent's provoking SYN, would break a handshake
+ * that can still complete on another WAN). Written once per flow. */
+static __always_inline void flow_note_ack(struct jalur_flow *f, const struct packet *p)
+{
+	if (unlikely(!(f->flags & JALUR_FLOW_ACKED)) && p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_ACK))
+		f->flags |= JALUR_FLOW_ACKED;
+}
+
 /* A packet of a flow flagged JALUR_FLOW_ENDING. */
 static __always_inline int flow_ending(struct jalur_flow *f, const struct packet *p)
 {
@@ -29,7 +38,7 @@ static __always_inline int flow_ending(struct jalur_flow *f, const struct packet
 	 * off a dead WAN as any other (or the flow is not TCP, which the
 	 * agent never flags) */
 	if (p->proto != IPPROTO_TCP || (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
-		f->flags &= ~(JALUR_FLOW_ENDING | JALUR_FLOW_RESET_SENT);
+		f->flags &= ~(JALUR_FLOW_ENDING | JALUR_FLOW_RESET_SENT | JALUR_FLOW_ACKED);
 		return ENDING_RENEW;
 	}
 	if (!(p->tcp_flags & TCP_FLAG_ACK) || (p->tcp_flags & TCP_FLAG_RST)) {

@@ -169,6 +169,8 @@ enum jalur_flow_flags {
 	JALUR_FLOW_ENDING = 1u << 4,    /* set by the agent: answer the client's TCP packets with a
 					   reset (bpf/flow_reset.h); its WAN died or it must leave it */
 	JALUR_FLOW_RESET_SENT = 1u << 5, /* ... and one was sent: the agent provokes no more */
+	JALUR_FLOW_ACKED = 1u << 6,      /* TCP: the client sent an ACK, its handshake is done;
+					    a half-open flow is moved by its SYN retry, never reset */
 };
 
 struct jalur_flow {

@@ -68,6 +68,15 @@ struct Conn {
     Bytes syn() const { return frame(0x02, 1000, 0).build(); }
 };
 
+// A connection past its handshake (the client's SYN, then its ACK): the
+// WAN it took.
+std::optional<uint32_t> establish(BpfFixture &fx, const Conn &c)
+{
+    auto wan = fx.wan_for(c.syn());
+    fx.run_tc_lan(c.frame(0x10, 1001, 1).build());
+    return wan;
+}
+
 // A data path with two live WANs: policy 0 on WAN 0, policy 1 on WAN 1.
 BpfFixture two_wans()
 {
@@ -160,7 +169,7 @@ TEST_CASE("a client's packet on an ending flow is answered with the exact reset"
     bool xdp = GENERATE(true, false);
     INFO(name << (xdp ? ", XDP" : ", tc"));
     auto fx = two_wans();
-    REQUIRE(fx.wan_for(conn.syn()) == 0u);
+    REQUIRE(establish(fx, conn) == 0u);
     auto ended = datapath::end_flows(fx.dp(), {0, std::nullopt, false});
     REQUIRE(ended);
     REQUIRE(ended.value().tcp.size() == 1);
@@ -197,12 +206,12 @@ TEST_CASE("only flagged flows are answered; others of the WAN, policy and table 
     Conn ended{"192.0.2.11", "198.51.100.10", 40000, 443, {}};
     Conn other_wan{"192.0.2.12", "198.51.100.10", 40000, 443, {}};
     Conn other_policy{"192.0.2.13", "198.51.100.10", 40000, 443, {}};
-    REQUIRE(fx.wan_for(ended.syn()) == 0u);
+    REQUIRE(establish(fx, ended) == 0u);
     fx.set_default_policy(1);
-    REQUIRE(fx.wan_for(other_wan.syn()) == 1u);
+    REQUIRE(establish(fx, other_wan) == 1u);
     // a flow of policy 1 on WAN 0: failback of policy 0 must not touch it
     fx.set_policy(1, {{0, 1, "isp1"}});
-    REQUIRE(fx.wan_for(other_policy.syn()) == 0u);
+    REQUIRE(establish(fx, other_policy) == 0u);
 
     auto r = datapath::end_flows(fx.dp(), {0, uint16_t{0}, false});
     REQUIRE(r);
@@ -217,7 +226,7 @@ TEST_CASE("only flagged flows are answered; others of the WAN, policy and table 
         auto t = fx.run_tc_lan(ack);
         CHECK(t.action == TC_ACT_OK);
         CHECK(t.mark == BpfFixture::mark_of(c == &other_wan ? 1 : 0));
-        CHECK(!(flow_of(fx, *c).flags & JALUR_FLOW_ENDING));
+        CHECK(flow_of(fx, *c).flags == JALUR_FLOW_ACKED);
     }
     CHECK(fx.dp().reason_sum(JALUR_R_FLOW_RESET) == 0);
     CHECK(fx.run_xdp(ended.frame(0x10, 1, 2).build()).action == XDP_TX);
@@ -227,7 +236,7 @@ TEST_CASE("an ending flow: a SYN is decided as before, the client's own reset an
 {
     auto fx = two_wans();
     Conn c{"192.0.2.11", "198.51.100.10", 40000, 443, {}};
-    REQUIRE(fx.wan_for(c.syn()) == 0u);
+    REQUIRE(establish(fx, c) == 0u);
     REQUIRE(datapath::end_flows(fx.dp(), {0, std::nullopt, false}));
 
     SECTION("a SYN on the same ports (a handshake's retry) is not reset: it stays on a live WAN")
@@ -260,22 +269,26 @@ TEST_CASE("an ending flow: a SYN is decided as before, the client's own reset an
     CHECK(fx.dp().reason_sum(JALUR_R_FLOW_RESET) == 0);
 }
 
-TEST_CASE("ending a WAN's flows: UDP entries are renewed only when asked, TCP flagged once")
+TEST_CASE("ending a WAN's flows: UDP and half-open TCP are renewed only when asked, TCP flagged once")
 {
     auto fx = two_wans();
     Conn t{"192.0.2.11", "198.51.100.10", 40000, 443, {}};
-    REQUIRE(fx.wan_for(t.syn()) == 0u);
+    Conn half_open{"192.0.2.11", "198.51.100.10", 40001, 443, {}};
+    REQUIRE(establish(fx, t) == 0u);
+    REQUIRE(fx.wan_for(half_open.syn()) == 0u); // no ACK yet: its SYN may still be answered elsewhere
     REQUIRE(fx.wan_for(udp_datagram("192.0.2.11", "198.51.100.10", 5000, 53)) == 0u);
-    REQUIRE(fx.flow_count() == 2);
+    REQUIRE(fx.flow_count() == 3);
 
     auto kept = datapath::end_flows(fx.dp(), {0, std::nullopt, false});
     REQUIRE(kept);
-    CHECK(kept.value().others.size() == 1);
-    CHECK(fx.flow_count() == 2);
+    CHECK(kept.value().tcp.size() == 1);
+    CHECK(kept.value().others.size() == 2);
+    CHECK(!(flow_of(fx, half_open).flags & JALUR_FLOW_ENDING));
+    CHECK(fx.flow_count() == 3);
     auto again = datapath::end_flows(fx.dp(), {0, std::nullopt, true});
     REQUIRE(again);
     CHECK(again.value().tcp.empty()); // already flagged: not counted twice
-    CHECK(again.value().others.size() == 1);
+    CHECK(again.value().others.size() == 2);
     CHECK(fx.flow_count() == 1);
 }
 

@@ -64,7 +64,8 @@ Result<EndedFlows> end_flows(const Datapath &dp, const FlowSelector &sel)
     });
     EndedFlows out;
     for (auto &[k, f] : chosen) {
-        if (k.proto != IPPROTO_TCP) {
+        // a half-open TCP flow is as the others: its SYN retry moves it
+        if (k.proto != IPPROTO_TCP || !(f.flags & JALUR_FLOW_ACKED)) {
             if (sel.renew_others)
                 if (auto r = flows.erase(&k); !r)
                     return r.error();

@@ -28,7 +28,7 @@ struct FlowSelector {
 
 struct EndedFlows {
     std::vector<jalur_flow_key> tcp;    // flagged: each is reset when its client sends
-    std::vector<jalur_flow_key> others; // UDP and the rest (removed if renew_others)
+    std::vector<jalur_flow_key> others; // UDP, half-open TCP and the rest (removed if renew_others)
 };
 
 Result<EndedFlows> end_flows(const Datapath &dp, const FlowSelector &sel);
