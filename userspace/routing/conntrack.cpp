@@ -180,6 +180,8 @@ Result<bool> Conntrack::erase(int family, const void *tuple_orig, size_t len, co
 Result<size_t> Conntrack::delete_natted_to(std::span<const Prefix> addrs)
 {
     size_t deleted = 0;
+    if (addrs.empty())
+        return deleted; // no address known: nothing can match, skip the dumps
     for (int family : {AF_INET, AF_INET6}) {
         DumpState st{addrs, family, {}};
         std::vector<char> buf(kDumpBuffer);
