@@ -17,6 +17,7 @@
 #include "datapath/attachment_set.h"
 #include "datapath/challenge.h"
 #include "datapath/datapath.h"
+#include "datapath/flow_end.h"
 #include "datapath/publisher.h"
 #include "dhcp/rogue_watch.h"
 #include "health/handshake_watch.h"
@@ -78,7 +79,16 @@ private:
 
     // end the flows the core says end (agent/flow_ending.cpp)
     void open_flow_enders();
-    void end_flows(const std::vector<control::FlowEnd> &ends);
+    struct Ending {
+        control::FlowEnd end;
+        datapath::EndedFlows flows;
+    };
+    // before the data path changes: flag the flows (a flow flagged while
+    // its WAN still looks live is reset; one found after would be moved to
+    // a WAN its NAT cannot follow)
+    std::vector<Ending> flag_flows(const std::vector<control::FlowEnd> &ends);
+    // after it: conntrack, the provoking SYNs, the counts
+    void finish_ending(const std::vector<Ending> &endings);
     Result<void> provoke(const std::vector<jalur_flow_key> &flows);
     void provoke_unanswered(std::vector<jalur_flow_key> flows, int round);
     void schedule_drain();

@@ -62,11 +62,11 @@ std::vector<Prefix> Agent::wan_addresses(const std::string &wan)
     return out;
 }
 
-void Agent::end_flows(const std::vector<control::FlowEnd> &ends)
+std::vector<Agent::Ending> Agent::flag_flows(const std::vector<control::FlowEnd> &ends)
 {
+    std::vector<Ending> out;
     for (const auto &e : ends) {
-        bool down = e.cause == control::EndCause::WanDown;
-        datapath::FlowSelector sel{e.wan_id, std::nullopt, !down};
+        datapath::FlowSelector sel{e.wan_id, std::nullopt, e.cause != control::EndCause::WanDown};
         if (e.policy)
             sel.policy = static_cast<uint16_t>(*e.policy);
         auto ended = datapath::end_flows(*dp_, sel);
@@ -74,18 +74,28 @@ void Agent::end_flows(const std::vector<control::FlowEnd> &ends)
             spdlog::error("WAN {}: ending its flows: {}", e.wan, ended.error().message);
             continue;
         }
-        const auto &f = ended.value();
         if (spdlog::should_log(spdlog::level::debug))
-            for (size_t i = 0; i < f.tcp.size() && i < 16; i++)
-                spdlog::debug("WAN {}: resetting {}", e.wan, datapath::describe(f.tcp[i]));
+            for (size_t i = 0; i < ended.value().tcp.size() && i < 16; i++)
+                spdlog::debug("WAN {}: resetting {}", e.wan, datapath::describe(ended.value().tcp[i]));
+        out.push_back(Ending{e, std::move(ended).value()});
+    }
+    return out;
+}
+
+void Agent::finish_ending(const std::vector<Ending> &endings)
+{
+    for (const auto &[e, f] : endings) {
+        bool down = e.cause == control::EndCause::WanDown;
         size_t deleted = 0;
         if (conntrack_) {
-            // The TCP flows' own entries first, before any SYN is provoked:
-            // while a flow's entry stands, conntrack gives the SYN (its
-            // reverse) another source port to keep tuples unique, and the
-            // client answers that with a reset of its own, not a challenge.
-            // Then a dead WAN's every entry NATed to its addresses, whoever
-            // made it; failback: exactly the other flows taken off the WAN.
+            // After the data path stopped sending to the WAN (else a packet
+            // in between makes a new entry NATed for it). The TCP flows'
+            // own entries before any SYN is provoked: while a flow's entry
+            // stands, conntrack gives the SYN (its reverse) another source
+            // port to keep tuples unique, and the client answers that with
+            // a reset of its own, not a challenge. Then a dead WAN's every
+            // entry NATed to its addresses, whoever made it; failback:
+            // exactly the other flows taken off the WAN.
             auto r = conntrack_->delete_flows(f.tcp);
             if (r) {
                 deleted += r.value();

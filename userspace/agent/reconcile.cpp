@@ -33,11 +33,8 @@ control::Health health_of(health::State s)
 Result<void> Agent::reconcile()
 {
     auto want = core_.desired();
-    // before the data path changes: a flow flagged while its WAN still
-    // looks live is reset; one found after would be moved to a WAN its NAT
-    // cannot follow
     auto now = std::chrono::duration_cast<control::Millis>(std::chrono::steady_clock::now().time_since_epoch());
-    end_flows(flow_ends_.update(core_.config(), core_.ids(), want.datapath, now));
+    auto endings = flag_flows(flow_ends_.update(core_.config(), core_.ids(), want.datapath, now));
     Result<void> first;
     auto note = [&](const char *what, Result<void> r) {
         if (!r && first)
@@ -46,6 +43,7 @@ Result<void> Agent::reconcile()
     // the data path first: packets are marked for tables that exist, and a
     // dead WAN is out of the slot tables before its routes change
     note("data path", publisher_->apply(want.datapath));
+    finish_ending(endings);
     note("routing", apply_routing(want.routing));
     note("attachments", attachments_->apply(want.attachments));
     if (notifier_)
