@@ -12,6 +12,7 @@
 #define JALUR_BPF_DECIDE_H
 
 #include "counters.h"
+#include "flow_reset.h"
 #include "flow_table.h"
 #include "parsing.h"
 #include "policy.h"
@@ -20,6 +21,7 @@ enum verdict_action {
 	VERDICT_PASS = 0, /* unmarked */
 	VERDICT_MARK,
 	VERDICT_DROP,
+	VERDICT_RESET, /* an ending TCP flow: the caller answers with a reset (flow_reset.h) */
 };
 
 struct verdict {
@@ -219,6 +221,20 @@ static __always_inline int decide_why(int parsed, struct packet *p, __u32 pkt_le
 	WHY(now_ns, now);
 	flow_key_of(&fk, p);
 	f = bpf_map_lookup_elem(&flows, &fk);
+	if (f && !why)
+		flow_note_ack(f, p);
+	/* before the live check: failback ends flows of a WAN that is live; a
+	 * dry run only reports the flag (why->flow_flags) */
+	if (unlikely(f && !why && (f->flags & JALUR_FLOW_ENDING))) {
+		switch (flow_ending(f, p)) {
+		case ENDING_RESET:
+			v->action = VERDICT_RESET;
+			return 0;
+		case ENDING_DROP:
+			v->action = VERDICT_DROP;
+			return 0;
+		}
+	}
 	if (f) {
 		if (why) {
 			why->flow_found = 1;
@@ -343,15 +359,6 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 					 struct verdict *v)
 {
 	return decide_why(parsed, p, pkt_len, ifindex, v, NULL);
-}
-
-static __always_inline int decide_lan(void *data, void *data_end, __u32 pkt_len, __u32 ifindex,
-				      struct verdict *v)
-{
-	struct packet p = {};
-	int parsed = parse_packet(data, data_end, pkt_len, &p);
-
-	return decide_parsed(parsed, &p, pkt_len, ifindex, v);
 }
 
 #endif

@@ -5,6 +5,7 @@
  *   LAN ingress XDP: decide the WAN, hand the fwmark to tc in metadata;
  *                    inspect DHCP/RA (also on LAN bridge ports with native XDP)
  *   LAN ingress tc:  set skb->mark (XDP cannot), or decide itself without XDP
+ *   both LAN hooks:  answer a client's packet of an ending TCP flow with a reset
  *   LAN port tc:     inspect DHCP/RA on bridge ports without native XDP
  *   WAN ingress tc:  rx counters, pin inbound connections to their WAN
  */
@@ -12,6 +13,7 @@
 #include "counters.h"
 #include "decide.h"
 #include "dhcp.h"
+#include "flow_reset.h"
 #include "flow_table.h"
 #include "maps.h"
 #include "parsing.h"
@@ -45,6 +47,8 @@ int jalur_xdp_lan(struct xdp_md *ctx)
 	if (kind && (port = inspected_port(ifindex)) && dhcp_inspect(ctx, port, kind, &p))
 		return XDP_DROP;
 	decide_parsed(parsed, &p, data_end - data, ifindex, &v);
+	if (v.action == VERDICT_RESET)
+		return flow_reset_xdp(ctx, &p);
 	meta->mark = v.mark;
 	meta->magic = JALUR_META_MAGIC;
 	return v.action == VERDICT_DROP ? XDP_DROP : XDP_PASS;
@@ -112,6 +116,8 @@ int jalur_tc_lan(struct __sk_buff *skb)
 	struct jalur_xdp_meta *meta = (void *)(long)skb->data_meta;
 	void *data = (void *)(long)skb->data;
 	struct verdict v = {};
+	struct packet p = {};
+	int parsed;
 
 	if ((void *)(meta + 1) <= data && meta->magic == JALUR_META_MAGIC) {
 		if (meta->mark)
@@ -120,7 +126,10 @@ int jalur_tc_lan(struct __sk_buff *skb)
 	}
 
 	count_reason(JALUR_R_TC_DECIDED);
-	decide_lan(data, (void *)(long)skb->data_end, skb->len, skb->ingress_ifindex, &v);
+	parsed = parse_packet(data, (void *)(long)skb->data_end, skb->len, &p);
+	decide_parsed(parsed, &p, skb->len, skb->ingress_ifindex, &v);
+	if (v.action == VERDICT_RESET)
+		return flow_reset_tc(skb, &p);
 	if (v.action == VERDICT_DROP)
 		return TC_ACT_SHOT;
 	if (v.action == VERDICT_MARK)

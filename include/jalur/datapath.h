@@ -166,6 +166,11 @@ enum jalur_flow_flags {
 	JALUR_FLOW_INBOUND = 1u << 1,  /* reply of a connection that came in by a WAN */
 	JALUR_FLOW_AFFINITY = 1u << 2, /* WAN taken from the client's affinity */
 	JALUR_FLOW_FRAGMENTS = 1u << 3, /* address-only entry for non-first fragments */
+	JALUR_FLOW_ENDING = 1u << 4,    /* set by the agent: answer the client's TCP packets with a
+					   reset (bpf/flow_reset.h); its WAN died or it must leave it */
+	JALUR_FLOW_RESET_SENT = 1u << 5, /* ... and one was sent: the agent provokes no more */
+	JALUR_FLOW_ACKED = 1u << 6,      /* TCP: the client sent an ACK, its handshake is done;
+					    a half-open flow is moved by its SYN retry, never reset */
 };
 
 struct jalur_flow {
@@ -236,6 +241,9 @@ enum jalur_reason {
 	JALUR_R_FRAG_NO_FLOW,     /* non-first fragment classified by addresses only */
 	JALUR_R_TC_DECIDED,       /* no XDP metadata: tc made the decision itself */
 	JALUR_R_WAN_RX,           /* counted at WAN ingress */
+	JALUR_R_FLOW_RESET,       /* a packet of an ending TCP flow answered with a reset */
+	JALUR_R_FLOW_ENDING_DROP, /* ... that cannot be answered (no ACK, a reset, IP options,
+				     IPv6 extension headers): dropped, its WAN is gone */
 	JALUR_R_MAX,
 };
 

@@ -8,6 +8,7 @@
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -121,7 +122,9 @@ XdpResult BpfFixture::run_xdp_prog(int prog_fd, const Bytes &frame)
                 .ctx_size_out = sizeof(ctx_out), .repeat = 1);
     if (bpf_prog_test_run_opts(prog_fd, &opts) != 0)
         throw std::runtime_error("BPF_PROG_TEST_RUN (xdp) failed: " + std::string(strerror(errno)));
-    XdpResult r{opts.retval, std::nullopt};
+    XdpResult r{opts.retval, std::nullopt, {}};
+    if (opts.data_size_out >= ctx_out.data)
+        r.frame.assign(out.begin() + ctx_out.data, out.begin() + opts.data_size_out);
     // the output starts at data_meta; ctx_out.data is the metadata's size
     if (ctx_out.data >= sizeof(jalur_xdp_meta)) {
         jalur_xdp_meta m;
@@ -146,7 +149,8 @@ static std::optional<TcResult> try_run_tc(int fd, const Bytes &frame, uint32_t i
             return std::nullopt;
         throw std::runtime_error("BPF_PROG_TEST_RUN (tc) failed: " + std::string(strerror(errno)));
     }
-    return TcResult{static_cast<int>(opts.retval), ctx.mark};
+    out.resize(std::min<size_t>(opts.data_size_out, out.size()));
+    return TcResult{static_cast<int>(opts.retval), ctx.mark, std::move(out)};
 }
 
 static TcResult run_tc(int fd, const Bytes &frame, uint32_t ingress_ifindex, uint32_t mark)

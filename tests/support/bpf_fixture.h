@@ -17,11 +17,13 @@ namespace jalur::test {
 struct XdpResult {
     uint32_t action;             // XDP_PASS, XDP_DROP, ...
     std::optional<jalur_xdp_meta> meta; // what XDP handed to tc
+    Bytes frame;                        // the frame afterwards (what XDP_TX sends)
 };
 
 struct TcResult {
     int action;    // TC_ACT_OK, TC_ACT_SHOT
     uint32_t mark; // skb->mark afterwards
+    Bytes frame;   // the frame afterwards (what a redirect sends)
 };
 
 // Every fixture starts with every map empty. Verifying the object takes

@@ -135,6 +135,12 @@ PacketBuilder &PacketBuilder::tcp(uint16_t sport, uint16_t dport, uint8_t flags)
     return *this;
 }
 
+PacketBuilder &PacketBuilder::tcp_seq(uint32_t seq, uint32_t ack)
+{
+    tcp_seq_ = {seq, ack};
+    return *this;
+}
+
 PacketBuilder &PacketBuilder::udp(uint16_t sport, uint16_t dport)
 {
     l4_ = IPPROTO_UDP;
@@ -170,8 +176,8 @@ Bytes PacketBuilder::build() const
     if (l4_ == IPPROTO_TCP) {
         put16(l4, sport_);
         put16(l4, dport_);
-        put32(l4, 1000); // seq
-        put32(l4, (tcp_flags_ & 0x10) ? 2000 : 0);
+        put32(l4, tcp_seq_ ? tcp_seq_->first : 1000);
+        put32(l4, tcp_seq_ ? tcp_seq_->second : (tcp_flags_ & 0x10) ? 2000 : 0);
         l4.push_back(5 << 4);
         l4.push_back(tcp_flags_);
         put16(l4, 65535);

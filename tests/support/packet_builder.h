@@ -36,6 +36,7 @@ public:
     PacketBuilder &ipv6_ext(Ipv6Ext ext);
     PacketBuilder &ipv6_fragment(uint16_t offset_bytes, bool more_fragments, uint32_t id = 1);
     PacketBuilder &tcp(uint16_t sport, uint16_t dport, uint8_t flags = 0x02);
+    PacketBuilder &tcp_seq(uint32_t seq, uint32_t ack); // default 1000, and 2000 with ACK (else 0)
     PacketBuilder &udp(uint16_t sport, uint16_t dport);
     PacketBuilder &icmp_echo(uint16_t id, uint16_t seq = 1);
     PacketBuilder &proto(uint8_t ip_proto); // an L4 protocol the builder has no header for
@@ -56,6 +57,7 @@ private:
     uint8_t l4_ = 0;
     uint16_t sport_ = 0, dport_ = 0, icmp_seq_ = 0;
     uint8_t tcp_flags_ = 0;
+    std::optional<std::pair<uint32_t, uint32_t>> tcp_seq_;
     Bytes payload_;
 };
 

@@ -674,7 +674,7 @@ TEST_CASE("config: bad policy choices")
           "plain seconds, got '8d'");
     CHECK(error(head + "    strategy: x\n") ==
           "t.yaml:10:5: unknown key 'strategy' in policies[0] (expected one of: name, classifier, mode, members, "
-          "fallback, affinity, affinity_timeout)");
+          "fallback, affinity, affinity_timeout, failback)");
 }
 
 TEST_CASE("config: policy members")

@@ -89,6 +89,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     a->writer_.emplace(*a->dp_);
     a->publisher_ = std::make_unique<datapath::Publisher>(*a->writer_);
     a->attachments_ = std::make_unique<datapath::AttachmentSet>(*a->dp_);
+    a->open_flow_enders();
     if (auto r = a->refresh_local_nets(); !r)
         return r.error();
     if (auto r = a->reconcile(); !r)

@@ -15,9 +15,12 @@
 #include "common/event_loop.h"
 #include "config/model.h"
 #include "control/core.h"
+#include "control/flow_ends.h"
 #include "ctl/server.h"
 #include "datapath/attachment_set.h"
+#include "datapath/challenge.h"
 #include "datapath/datapath.h"
+#include "datapath/flow_end.h"
 #include "datapath/publisher.h"
 #include "dhcp/rogue_watch.h"
 #include "health/handshake_watch.h"
@@ -27,6 +30,7 @@
 #include "metrics/exporter.h"
 #include "metrics/state_board.h"
 #include "notify/notifier.h"
+#include "routing/conntrack.h"
 #include "routing/netlink.h"
 #include "routing/policy_routing.h"
 #include "routing/repair_watch.h"
@@ -94,6 +98,23 @@ private:
     void on_rogue_dhcp(const dhcp::RogueAlert &alert);
     void alert(notify::Kind kind, std::map<std::string, std::string> vars);
 
+    // end the flows the core says end (agent/flow_ending.cpp)
+    void open_flow_enders();
+    struct Ending {
+        control::FlowEnd end;
+        datapath::EndedFlows flows;
+    };
+    // before the data path changes: flag the flows (a flow flagged while
+    // its WAN still looks live is reset; one found after would be moved to
+    // a WAN its NAT cannot follow)
+    std::vector<Ending> flag_flows(const std::vector<control::FlowEnd> &ends);
+    // after it: conntrack, the provoking SYNs, the counts
+    void finish_ending(const std::vector<Ending> &endings);
+    Result<void> provoke(const std::vector<jalur_flow_key> &flows);
+    void provoke_unanswered(std::vector<jalur_flow_key> flows, int round);
+    void schedule_drain();
+    std::vector<Prefix> wan_addresses(const std::string &wan);
+
     // health and the board (agent/health_wiring.cpp, agent/board.cpp)
     Result<void> start_health(); // also on a reload that changes what is probed
     void on_round(const std::string &wan, const health::Round &r);
@@ -149,6 +170,11 @@ private:
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)
+    control::FlowEnds flow_ends_;
+    std::optional<datapath::ChallengeSender> challenges_; // none without CAP_NET_RAW: clients' own packets only
+    std::optional<routing::Conntrack> conntrack_;         // none without CAP_NET_ADMIN
+    int drain_timer_ = -1;                                // when the next failback drain falls due
+    std::map<std::string, size_t> last_reset_;            // WAN -> connections reset when it last went down
     std::optional<AdminStore> admin_;  // drains and disables, across restarts
     int admin_timer_ = -1;             // the next expiry of one
     std::unique_ptr<host::Sysctls> sysctls_;

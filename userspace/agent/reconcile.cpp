@@ -33,6 +33,8 @@ control::Health health_of(health::State s)
 Result<void> Agent::reconcile()
 {
     auto want = core_.desired();
+    auto now = std::chrono::duration_cast<control::Millis>(std::chrono::steady_clock::now().time_since_epoch());
+    auto endings = flag_flows(flow_ends_.update(core_.config(), core_.ids(), want.datapath, now));
     Result<void> first;
     auto note = [&](const char *what, Result<void> r) {
         if (!r && first)
@@ -41,6 +43,7 @@ Result<void> Agent::reconcile()
     // the data path first: packets are marked for tables that exist, and a
     // dead WAN is out of the slot tables before its routes change
     note("data path", publisher_->apply(want.datapath));
+    finish_ending(endings);
     note("routing", apply_routing(want.routing));
     note("attachments", attachments_->apply(want.attachments));
     if (notifier_)
@@ -127,6 +130,7 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
     });
     handshakes_.forget(wan); // a WAN back up may stall again at once; one gone down starts afresh
     bool was_any_live = core_.any_live();
+    last_reset_.erase(wan);
     core_.set_health(wan, health_of(t.to), t.cause);
     bool all_down = !core_.any_live();
     if (auto r = reconcile(); !r)
@@ -141,6 +145,10 @@ void Agent::on_transition(const std::string &wan, const health::Transition &t)
     std::map<std::string, std::string> vars{{"wan", wan}, {"cause", t.cause}, {"state", state}};
     if (const auto *w = core_.config().wan(wan))
         vars["interface"] = w->interface;
+    if (t.to == health::State::Down) {
+        auto n = last_reset_.count(wan) ? last_reset_.at(wan) : 0;
+        vars["flows"] = std::to_string(n) + (n == 1 ? " connection reset" : " connections reset");
+    }
     if (t.from == health::State::Down)
         vars["down_for"] = notify::human_duration(std::chrono::duration<double>(t.was_down).count());
     else if (t.to == health::State::Up)

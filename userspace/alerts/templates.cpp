@@ -21,9 +21,12 @@ struct KindInfo {
 const std::vector<KindInfo> &kinds()
 {
     static const std::vector<std::string> wan = {"wan", "interface", "cause", "down_for", "state"};
+    // flows: "N connections reset" (issue 19)
+    static const std::vector<std::string> wan_down = {"wan", "interface", "cause", "down_for", "state", "flows"};
     static const std::vector<KindInfo> k = {
         {Kind::WanDown, "wan_down",
-         "🔴 <b>{host}: WAN {wan} is down</b>\nInterface: {interface}\nCause: {cause}\nAt: {time}", wan},
+         "🔴 <b>{host}: WAN {wan} is down</b>\nInterface: {interface}\nCause: {cause}\n{flows}\nAt: {time}",
+         wan_down},
         {Kind::WanDegraded, "wan_degraded",
          "🟡 <b>{host}: WAN {wan} is degraded</b>\nInterface: {interface}\nCause: {cause}\nAt: {time}", wan},
         {Kind::WanUp, "wan_up",

@@ -81,6 +81,10 @@ void print_summary(const std::string &path, const config::Config &cfg)
         std::cout << "; fallback " << fallback_name(p.fallback) << ", affinity " << affinity_name(p.affinity);
         if (p.affinity != config::Affinity::None)
             std::cout << " for " << p.affinity_timeout.count() << "s";
+        if (p.failback.mode == config::FailbackMode::Reset)
+            std::cout << ", failback reset";
+        else if (p.failback.mode == config::FailbackMode::Drain)
+            std::cout << ", failback drain after " << p.failback.grace.count() << "s";
         std::cout << "\n";
     }
     if (cfg.default_policy == config::kBypass)

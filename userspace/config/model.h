@@ -141,6 +141,17 @@ enum class Mode { Hash, Nth };
 enum class Fallback { Main, Drop };
 enum class Affinity { None, SrcAddress, BothAddresses };
 
+// When a better tier of a policy is live again, what becomes of the flows
+// still on a worse one (a metered backup): they run on (keep), end at once
+// (reset), or end after a grace period (drain). New flows take the better
+// tier in every mode.
+enum class FailbackMode { Keep, Reset, Drain };
+struct Failback {
+    FailbackMode mode = FailbackMode::Keep;
+    std::chrono::seconds grace{300}; // drain only
+    bool operator==(const Failback &) const = default;
+};
+
 struct Policy {
     std::string name;
     uint32_t fields = 0; // JALUR_F_* from the RouterOS classifier name
@@ -150,6 +161,7 @@ struct Policy {
     Fallback fallback = Fallback::Main;
     Affinity affinity = Affinity::None;
     std::chrono::seconds affinity_timeout{600};
+    Failback failback;
     uint32_t id = 0; // data path policy id: index in `policies`
     Location where;
 };

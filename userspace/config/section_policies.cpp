@@ -58,9 +58,46 @@ std::optional<Member> parse_member(Diagnostics &d, const Value &item, const Conf
     return member;
 }
 
+// keep | reset | drain | {mode: drain, grace: 2m}
+std::optional<Failback> parse_failback(Diagnostics &d, const Value &v)
+{
+    auto mode_of = [&](const Value &m) {
+        return read_choice<FailbackMode>(
+            d, m, {{"keep", FailbackMode::Keep}, {"reset", FailbackMode::Reset}, {"drain", FailbackMode::Drain}});
+    };
+    Failback f;
+    if (v.node.IsScalar()) {
+        auto mode = mode_of(v);
+        if (!mode)
+            return std::nullopt;
+        f.mode = *mode;
+        return f;
+    }
+    MapReader m(d, v, {"mode", "grace"});
+    const Value *mode = m.ok() ? m.require("mode") : nullptr;
+    if (!mode)
+        return std::nullopt;
+    auto parsed = mode_of(*mode);
+    if (!parsed)
+        return std::nullopt;
+    f.mode = *parsed;
+    if (const Value *g = m.get("grace")) {
+        if (f.mode != FailbackMode::Drain) {
+            d.error(g->at, g->path + ": a grace period is for `mode: drain` only");
+            return std::nullopt;
+        }
+        auto grace = read_duration(d, *g, std::chrono::seconds(1), std::chrono::hours(24 * 7));
+        if (!grace)
+            return std::nullopt;
+        f.grace = *grace;
+    }
+    return f;
+}
+
 void parse_one(Diagnostics &d, const Value &item, Config &cfg)
 {
-    MapReader m(d, item, {"name", "classifier", "mode", "members", "fallback", "affinity", "affinity_timeout"});
+    MapReader m(d, item,
+                {"name", "classifier", "mode", "members", "fallback", "affinity", "affinity_timeout", "failback"});
     if (!m.ok())
         return;
     Policy p;
@@ -105,6 +142,9 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg)
     if (const Value *v = m.get("affinity_timeout"))
         if (auto t = read_duration(d, *v, std::chrono::seconds(1), std::chrono::hours(24 * 7)))
             p.affinity_timeout = *t;
+    if (const Value *v = m.get("failback"))
+        if (auto f = parse_failback(d, *v))
+            p.failback = *f;
     if (const Value *v = m.require("members", "the WANs this policy balances")) {
         for (const auto &item : read_items(d, *v, "expected at least one WAN")) {
             auto member = parse_member(d, item, cfg);

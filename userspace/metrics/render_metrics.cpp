@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <tuple>
 
 namespace jalur::metrics {
 
@@ -125,6 +126,22 @@ void health_families(const Status &s, Writer &w)
         if (v.agent)
             for (const char *st : {"enabled", "drain", "disabled"})
                 w.sample({{"wan", v.name}, {"state", st}}, v.agent->admin == st ? 1 : 0);
+    using Counts = std::map<std::string, uint64_t> WanView::*;
+    for (auto [name, field, help] : {
+             std::tuple<const char *, Counts, const char *>{
+                 "jalur_wan_connections_reset_total", &WanView::connections_reset,
+                 "TCP connections of this WAN reset towards their LAN client, by cause (wan_down, failback)."},
+             {"jalur_wan_conntrack_deleted_total", &WanView::conntrack_deleted,
+              "Conntrack entries of this WAN's flows deleted so they take a fresh NAT, by cause."},
+         }) {
+        w.family(name, Type::Counter, help);
+        for (const auto &v : s.wans)
+            if (v.agent)
+                for (const char *cause : {"wan_down", "failback"}) {
+                    auto it = ((*v.agent).*field).find(cause);
+                    w.sample({{"wan", v.name}, {"cause", cause}}, it == ((*v.agent).*field).end() ? 0 : it->second);
+                }
+    }
     w.family("jalur_probe_rtt_seconds", Type::Histogram,
              "Round-trip time of health probes: each round's mean over the targets that answered.");
     for (const auto &v : s.wans)

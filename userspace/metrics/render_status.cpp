@@ -98,6 +98,16 @@ void wan_json(JsonWriter &j, const WanStatus &w)
                 j.null();
         }
         j.end_object();
+        j.key("flows_ended").begin_object();
+        for (const char *cause : {"wan_down", "failback"}) {
+            auto n = [&](const std::map<std::string, uint64_t> &m) { return m.count(cause) ? m.at(cause) : 0; };
+            j.key(cause)
+                .begin_object()
+                .field("connections_reset", n(a.connections_reset))
+                .field("conntrack_deleted", n(a.conntrack_deleted))
+                .end_object();
+        }
+        j.end_object();
     }
     j.end_object();
 }
@@ -185,8 +195,8 @@ std::string render_status_text(const Status &s)
         return out;
     }
     out += "\n";
-    std::snprintf(line, sizeof(line), "%-10s %-9s %-10s %-22s %9s %6s %5s  %s\n", "WAN", "HEALTH", "FOR", "SINCE",
-                  "RTT", "LOSS", "DOWNS", "LAST FAILURE");
+    std::snprintf(line, sizeof(line), "%-10s %-9s %-10s %-22s %9s %6s %5s %6s  %s\n", "WAN", "HEALTH", "FOR", "SINCE",
+                  "RTT", "LOSS", "DOWNS", "RESETS", "LAST FAILURE");
     out += line;
     for (const auto &w : s.wans) {
         if (!w.agent)
@@ -198,9 +208,13 @@ std::string render_status_text(const Status &s)
         if (a.loss_percent)
             std::snprintf(loss, sizeof(loss), "%.0f%%", *a.loss_percent);
         auto downs = a.transitions.count("down") ? a.transitions.at("down") : 0;
-        std::snprintf(line, sizeof(line), "%-10s %-9s %-10s %-22s %9s %6s %5llu  %s\n", w.name.c_str(),
+        uint64_t resets = 0; // every cause: down and failback
+        for (const auto &[cause, n] : a.connections_reset)
+            resets += n;
+        std::snprintf(line, sizeof(line), "%-10s %-9s %-10s %-22s %9s %6s %5llu %6llu  %s\n", w.name.c_str(),
                       a.state.c_str(), ago(a.since).c_str(), rfc3339(a.since).c_str(), rtt, loss,
-                      (unsigned long long)downs, a.last_failure.empty() ? "-" : a.last_failure.c_str());
+                      (unsigned long long)downs, (unsigned long long)resets,
+                      a.last_failure.empty() ? "-" : a.last_failure.c_str());
         out += line;
     }
     for (const auto &w : s.wans)

@@ -49,6 +49,9 @@ struct WanView {
     std::string admin_by, admin_reason;
     WallClock::time_point admin_since{};
     std::optional<WallClock::time_point> admin_until; // unset: until undone
+    // flows the agent ended (issue 19), by cause ("wan_down", "failback")
+    std::map<std::string, uint64_t> connections_reset;  // TCP: reset towards the LAN client
+    std::map<std::string, uint64_t> conntrack_deleted;  // NAT entries deleted (UDP and the rest carry on)
 };
 
 // The flow table's population, counted off the scrape path.

@@ -28,7 +28,7 @@ const char *reason_name(uint32_t reason)
     static const char *const names[JALUR_R_MAX] = {
         "marked",        "not_ip",       "bcast_mcast",      "local",    "bypass",   "no_policy",
         "no_live_wan",   "drop_no_live_wan", "parse_l2",     "parse_l3", "parse_l4", "frag_no_flow",
-        "tc_decided",    "wan_rx",
+        "tc_decided",    "wan_rx",       "flow_reset",       "flow_ending_drop",
     };
     return reason < JALUR_R_MAX ? names[reason] : "unknown";
 }
