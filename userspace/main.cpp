@@ -11,6 +11,7 @@ int main(int argc, char **argv)
     jalur::cli::add_status(app);
     jalur::cli::add_flows(app);
     jalur::cli::add_check(app);
+    jalur::cli::add_quota(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

@@ -54,6 +54,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
         return ctl.error();
     a->ctl_ = std::move(ctl).value();
     a->ctl_->add("reload", [self](const ctl::Request &r, const ctl::Peer &p) { return reload_command(*self, r, p); });
+    a->ctl_->add("quota", [self](const ctl::Request &r, const ctl::Peer &p) { return self->quota_command(r, p); });
 
     auto nl = routing::Netlink::open();
     if (!nl)
@@ -82,6 +83,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     a->writer_.emplace(*a->dp_);
     a->publisher_ = std::make_unique<datapath::Publisher>(*a->writer_);
     a->attachments_ = std::make_unique<datapath::AttachmentSet>(*a->dp_);
+    a->start_quotas(); // before the first plan: a WAN over its quota is planned around from the start
     if (auto r = a->refresh_local_nets(); !r)
         return r.error();
     if (auto r = a->reconcile(); !r)
@@ -109,6 +111,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     auto beat = a->loop_->every(std::chrono::seconds(1), [self] {
         self->board_.edit([](metrics::Board &b) { b.loop_tick = metrics::WallClock::now(); });
         self->publish_sections();
+        self->tick_quotas(true);
         if (self->retry_)
             if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);
@@ -146,12 +149,14 @@ Result<void> Agent::reload(config::Config next)
         spdlog::warn("{}", w);
     if (auto r = core_.configure(std::move(next)); !r)
         return r;
+    reconfigure_quotas();
     observe_interfaces();
     observe_addresses();
     observe_gateways();
     if (auto r = reconcile(); !r) {
         // nothing half-applied: back to the running config
         (void)core_.configure(before);
+        reconfigure_quotas();
         observe_interfaces();
         observe_gateways();
         if (auto back = reconcile(); !back)
@@ -225,6 +230,8 @@ Result<void> Agent::run() { return loop_->run(); }
 
 Agent::~Agent()
 {
+    tick_quotas(false); // the last bytes counted, alerted and written
+    save_quotas();
     // while routing is still in place: the stop alert needs a WAN
     if (notifier_ && announced_start_) {
         alert(notify::Kind::AgentStop, {{"version", JALUR_VERSION}});

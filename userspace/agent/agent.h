@@ -9,9 +9,13 @@
 
 #include "agent/announced.h"
 #include "agent/instance.h"
+#include "agent/quota_section.h"
+#include "agent/quota_store.h"
+#include "agent/system_zone.h"
 #include "common/event_loop.h"
 #include "config/model.h"
 #include "control/core.h"
+#include "control/quota_book.h"
 #include "ctl/server.h"
 #include "datapath/attachment_set.h"
 #include "datapath/datapath.h"
@@ -19,6 +23,7 @@
 #include "dhcp/rogue_watch.h"
 #include "health/handshake_watch.h"
 #include "health/monitor.h"
+#include "health/thrift.h"
 #include "metrics/exporter.h"
 #include "metrics/state_board.h"
 #include "notify/notifier.h"
@@ -82,6 +87,14 @@ private:
 
     void on_signal(int sig); // TERM/INT stop, HUP reloads
 
+    // data caps (agent/quota_wiring.cpp)
+    void start_quotas();
+    void reconfigure_quotas();
+    void tick_quotas(bool apply); // apply: reconcile when a WAN went over or back under
+    void save_quotas();
+    void on_quota_event(const control::BookEvent &e);
+    ctl::Reply quota_command(const ctl::Request &req, const ctl::Peer &peer);
+
     RunOptions opts_;
     control::Core core_;
     std::optional<EventLoop> loop_;
@@ -115,6 +128,13 @@ private:
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)
+    control::QuotaBook quotas_;
+    std::optional<QuotaStore> quota_store_;
+    std::string quota_problem_; // what loading the usage file found wrong, shown in /status
+    bool quota_save_failed_ = false;
+    std::chrono::steady_clock::time_point quota_saved_{};
+    SystemZone zone_;
+    health::Thrift thrift_; // metered WANs' skipped rounds (health/thrift.h)
 };
 
 } // namespace jalur::agent

@@ -11,7 +11,18 @@
 
 namespace jalur::notify {
 
-enum class Kind { WanDown, WanDegraded, WanUp, RogueDhcp, AgentStart, AgentStop, AllWansDown };
+enum class Kind {
+    WanDown,
+    WanDegraded,
+    WanUp,
+    RogueDhcp,
+    AgentStart,
+    AgentStop,
+    AllWansDown,
+    QuotaWarning,  // a data cap's warn_at threshold crossed (issue 20)
+    QuotaExceeded, // ... 100 %
+    QuotaReset,    // a new period began
+};
 
 struct Alert {
     Kind kind;

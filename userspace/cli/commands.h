@@ -12,5 +12,6 @@ void add_reload(CLI::App &app);
 void add_status(CLI::App &app);
 void add_flows(CLI::App &app);
 void add_check(CLI::App &app);
+void add_quota(CLI::App &app);
 
 } // namespace jalur::cli

@@ -120,7 +120,8 @@ void check_family(Diagnostics &d, const Value *v, const std::vector<Prefix> &lis
 
 std::optional<Rule> parse_one(Diagnostics &d, const Value &item, const Config &cfg)
 {
-    MapReader m(d, item, {"name", "src", "dst", "proto", "dst_ports", "in_interface", "family", "policy"});
+    MapReader m(d, item, {"name", "src", "dst", "proto", "dst_ports", "in_interface", "family", "policy",
+                          "critical"});
     if (!m.ok())
         return std::nullopt;
     Rule r;
@@ -177,6 +178,9 @@ std::optional<Rule> parse_one(Diagnostics &d, const Value &item, const Config &c
                                    "' is not a LAN interface (rules see traffic entering from a LAN: " + join(lans) + ")");
         }
     }
+    if (const Value *v = m.get("critical"))
+        if (auto on = read_choice<bool>(d, *v, {{"true", true}, {"false", false}, {"on", true}, {"off", false}}))
+            r.critical = *on;
     if (const Value *v = m.require("policy", "a policy name or 'bypass'")) {
         if (auto s = read_string(d, *v)) {
             r.policy = *s;

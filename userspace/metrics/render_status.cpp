@@ -182,6 +182,9 @@ std::string render_status_text(const Status &s)
                       (unsigned long long)downs, a.last_failure.empty() ? "-" : a.last_failure.c_str());
         out += line;
     }
+    for (const auto &[name, section] : s.agent->sections)
+        if (section.text)
+            section.text(out);
     return out;
 }
 
