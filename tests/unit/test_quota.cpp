@@ -87,6 +87,7 @@ TEST_CASE("quota: a WAN's quota with every field, and its defaults")
     CHECK_FALSE(dq.utc_offset); // the system's zone
 
     auto off = config::parse(kTwoIsps + "    quota: {limit: 5MB}\n    health: {metered: off}\n", "t.yaml");
+    INFO((off ? "" : off.error().message));
     REQUIRE(off);
     CHECK_FALSE(off->wans[1].health.metered);
 }
