@@ -46,13 +46,17 @@ _quota_texts_are() { [[ "$(quota_texts)" == "$1" ]]; }
 start_alerts() { lab_botapi "$LAB" GET /_messages | python3 -c 'import json,sys; print(sum("started" in m["text"] for m in json.load(sys.stdin)))'; }
 _start_alerts_more_than() { (($(start_alerts) > $1)); }
 via() { lab_exec "$LAB" c1 curl -sf -m 5 "http://$1/" | tr -d '\r\n' | sed 's/^::ffff://'; }
-# TARGET_PERCENT: a transfer through isp2 that brings its use to about that
-# share (payload only: headers add a few percent, which the target allows for)
+# TARGET_PERCENT [CURL_OPTION...]: a transfer through isp2 that brings its use
+# to about that share (payload only: headers add a few percent, which the
+# target allows for)
 transfer_to() {
-  local n=$(($1 * LIMIT / 100 - $(used)))
-  ((n > 0)) || fail "already past $1 %"
-  lab_exec "$LAB" c1 curl -sf -m 60 -o /dev/null "http://203.0.113.10/bytes?n=$n" || fail "transfer of $n bytes"
-  wait_until 5 _used_at_least $(($1 * LIMIT / 100))
+  local used_before n
+  used_before=$(used)
+  n=$(($1 * LIMIT / 100 - used_before))
+  shift
+  ((n > 0)) || fail "already past the target"
+  lab_exec "$LAB" c1 curl -sf -m 60 -o /dev/null "$@" "http://203.0.113.10/bytes?n=$n" || fail "transfer of $n bytes"
+  wait_until 5 _used_at_least $((n + used_before))
 }
 share() { echo $(($(used) * 100 / LIMIT)); }
 
@@ -60,9 +64,18 @@ agent_start "$E2E_TMP/jalur.yaml"
 assert_eq "$(via 203.0.113.10)" "100.64.2.2" "transfers prefer the metered WAN"
 assert_eq "$(quota limit_bytes)" "$LIMIT" "the limit in /status"
 
-transfer_to 80
+probe_status() { # WAN KEY: its probes' cost in /status
+  lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/status |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["quota"]["probe_bytes"][sys.argv[1]][sys.argv[2]])' "$1" "$2"
+}
+skipped_before=$(probe_status isp2 rounds_skipped)
+transfer_to 80 --limit-rate 2M # about 4 s of steady traffic: 20 rounds of 200 ms
 wait_until 10 _quota_texts_are "warn isp2 75"
 assert_in_range "$(share)" 75 94 "share after the first transfer"
+skipped=$(($(probe_status isp2 rounds_skipped) - skipped_before))
+assert_in_range "$skipped" 5 40 "rounds the metered WAN skipped under traffic"
+assert_eq "$(probe_status isp1 rounds_skipped)" 0 "rounds the unmetered WAN skipped"
+note "thrifty probing: isp2 skipped $skipped rounds under traffic; probes cost isp2 $(probe_status isp2 sent) B sent, isp1 $(probe_status isp1 sent) B"
 transfer_to 96
 wait_until 10 _quota_texts_are "warn isp2 75
 warn isp2 95"

@@ -126,6 +126,22 @@ rules:
     REQUIRE(cfg);
     CHECK(cfg->rules[0].critical);
     CHECK_FALSE(cfg->rules[1].critical);
+
+    auto bypass = config::parse(kTwoIsps + "rules:\n  - {dst: 203.0.113.10/32, policy: bypass, critical: true}\n",
+                                "t.yaml");
+    REQUIRE_FALSE(bypass);
+    CHECK_THAT(bypass.error().message, Catch::Contains("rules[0].critical: a bypass rule's traffic is not balanced"));
+
+    // the twins count against the data path's 16 policies
+    std::string many = kTwoIsps + "policies:\n";
+    for (int i = 0; i < 15; i++)
+        many += "  - {name: p" + std::to_string(i) + ", members: [fixed, sim]}\n";
+    many += "rules:\n  - {dst: 203.0.113.10/32, policy: p0, critical: true}\n";
+    REQUIRE(config::parse(many, "t.yaml"));
+    many += "  - {dst: 203.0.113.11/32, policy: p1, critical: true}\n";
+    auto over = config::parse(many, "t.yaml");
+    REQUIRE_FALSE(over);
+    CHECK_THAT(over.error().message, Catch::Contains("rules[1].critical: each policy a critical rule names"));
 }
 
 // ---- the period ------------------------------------------------------------
@@ -278,9 +294,21 @@ TEST_CASE("quota meter: counters made anew count from zero; count down, up or bo
     q.count = config::QuotaCount::Both;
     m.set_quota(q);
     CHECK(m.used() == 2'300);
+    // a reload that raises the limit: 2300 of 4000 is past no threshold, 3000 is 75 %
+    q.limit = 4'000;
+    m.set_quota(q);
+    CHECK(m.usage().alerted == 0);
+    auto e = m.update(local(2026, 12, 3), kWib, 1'300 + 700, 900);
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].percent == 75);
+    // and one that lowers it again: thresholds passed are not alerted
+    q.limit = 2'000;
+    m.set_quota(q);
+    CHECK(m.usage().alerted == 100);
+    CHECK(m.update(local(2026, 12, 3), kWib, 2'000, 900).empty());
     m.reset(); // a top-up
     CHECK(m.used() == 0);
-    m.update(local(2026, 12, 3), kWib, 1'400, 900);
+    m.update(local(2026, 12, 3), kWib, 2'100, 900);
     CHECK(m.used() == 100);
 }
 

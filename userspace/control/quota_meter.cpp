@@ -36,14 +36,31 @@ std::vector<QuotaEvent> QuotaMeter::update(sys_seconds now, const Zone &z, uint6
     u_.tx_seen = tx;
     // each threshold once: `alerted` is persisted, so a restart repeats none
     uint64_t share = q_.limit ? used() * 100 / q_.limit : 0;
-    std::vector<uint32_t> thresholds = q_.warn_at;
-    thresholds.push_back(100);
-    for (uint32_t t : thresholds)
+    for (uint32_t t : thresholds())
         if (t > u_.alerted && share >= t) {
             events.push_back({QuotaEvent::Kind::Threshold, t, used(), q_.limit, p});
             u_.alerted = t;
         }
     return events;
+}
+
+void QuotaMeter::set_quota(config::Quota q)
+{
+    bool new_limit = q.limit != q_.limit || q.warn_at != q_.warn_at;
+    q_ = std::move(q);
+    if (!new_limit)
+        return;
+    u_.alerted = 0;
+    for (uint32_t t : thresholds())
+        if (q_.limit && used() * 100 / q_.limit >= t)
+            u_.alerted = t;
+}
+
+std::vector<uint32_t> QuotaMeter::thresholds() const
+{
+    std::vector<uint32_t> t = q_.warn_at;
+    t.push_back(100);
+    return t;
 }
 
 void QuotaMeter::reset()

@@ -50,7 +50,9 @@ public:
 
     const QuotaUsage &usage() const { return u_; }
     const config::Quota &quota() const { return q_; }
-    void set_quota(config::Quota q) { q_ = std::move(q); } // a reload; the usage stays
+    // A reload: the usage stays; with a new limit, the thresholds already
+    // passed count as announced and those above alert when crossed.
+    void set_quota(config::Quota q);
     uint64_t used() const;
     bool exceeded() const { return used() >= q_.limit; }
     // The use at the period's end if it goes on at the rate so far; none
@@ -58,6 +60,7 @@ public:
     std::optional<uint64_t> projection(const Period &p, sys_seconds now) const;
 
 private:
+    std::vector<uint32_t> thresholds() const; // warn_at and 100
     config::Quota q_;
     QuotaUsage u_;
 };
