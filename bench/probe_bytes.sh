@@ -14,15 +14,16 @@ e2e_begin probebytes --isps 2 --clients 1
 
 cost() { # bytes sent + received by isp2's probes, and rounds skipped
   lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/status |
-    python3 -c 'import json,sys; p = json.load(sys.stdin)["quota"]["probe_bytes"]["isp2"]; print(p["sent"] + p["received"], p["skipped"])'
+    python3 -c 'import json,sys; p = json.load(sys.stdin)["quota"]["probe_bytes"]["isp2"]; print(p["sent"] + p["received"], p["rounds_skipped"])'
 }
 _isp2_up() { [[ "$(wan_status isp2 health.state)" == up ]]; }
+_probes_counted() { lab_exec "$LAB" rtr curl -sf -m 5 http://127.0.0.1:9464/status | grep -q '"probe_bytes":{"isp1"'; }
 
 # measure LABEL TRAFFIC(0|1): prints a table row
 measure() {
   local b0 k0 b1 k1 pid=
   if (($2)); then # a download through isp2 at 1 MB/s for the whole interval
-    lab_exec "$LAB" c1 curl -s -m $((secs + 5)) --limit-rate 1M -o /dev/null "http://203.0.113.10/bytes?n=1000000000" &
+    lab_exec "$LAB" c1 "$LAB_PYTHON" "$E2E_SRC/tools/lab/clients/paced_get.py" 203.0.113.10 1000000000 1000000 $((secs + 3)) >/dev/null &
     pid=$!
     sleep 2 # the download is under way
   fi
@@ -45,6 +46,7 @@ for profile in default fast; do
     sed -i "s/\(name: isp2, .*\)}\$/\1, quota: {limit: 30GB}, health: {${timing}metered: $metered}}/" "$E2E_TMP/jalur.yaml"
     agent_start "$E2E_TMP/jalur.yaml"
     wait_until 20 _isp2_up
+    wait_until 5 _probes_counted
     measure "$profile profile, thrifty $metered, idle" 0
     measure "$profile profile, thrifty $metered, 1 MB/s download" 1
     agent_stop
