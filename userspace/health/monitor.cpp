@@ -219,6 +219,7 @@ void Monitor::judge(Probe &p, uint16_t seq)
     if (evidence_)
         evidence = [this, &p] { return evidence_(p.spec.wan); };
     Round r = round_verdict(results, p.spec.health.reliability, evidence);
+    p.last_good = r.good;
     if (p.health->state() == State::Down)
         spdlog::debug("WAN {}: round {} {} ({} of {} targets answered, link {})", p.spec.wan, seq,
                       r.good ? "good" : "failed", r.answered, r.sent, p.health->link_up() ? "up" : "down");
@@ -249,8 +250,9 @@ milliseconds Monitor::burst_timeout(const Probe &p) const
 
 bool Monitor::thrifty_skip(Probe &p)
 {
-    // a WAN not up is probed as any other: only probes bring it back
-    if (!p.spec.health.metered || !skip_ || p.health->state() != State::Up)
+    // a WAN not up is probed as any other: only probes bring it back; and
+    // after a failed round, only probes decide whether it goes down
+    if (!p.spec.health.metered || !skip_ || p.health->state() != State::Up || !p.last_good)
         return false;
     if (!skip_(p.spec.wan))
         return false;

@@ -106,6 +106,7 @@ private:
         uint32_t burst_left = 0;                             // burst rounds still to start
         bool bursting = false;                               // until the burst's last round is judged
         ProbeCost cost;
+        bool last_good = true; // the last judged round: thrift skips none after a failed one
     };
     Result<void> open_icmp(Probe &p, int family);
     static void point_at(Target &t, const std::optional<Prefix> &gateway);

@@ -3,7 +3,8 @@
 // while passive evidence proves the link since the last round (handshakes
 // completing through it, or bytes arriving beyond the probes' own answers)
 // and nothing looks bad (no stalled handshakes). An idle link, or one whose
-// handshakes stall, is probed as any other; and at least every
+// handshakes stall, is probed as any other (and the monitor skips no round
+// after a failed one); and at least every
 // `max_skipped + 1`th round is probed, so RTT and loss stay measured.
 // Pure: the counters come from the caller.
 #pragma once
@@ -37,7 +38,6 @@ public:
     // Whether to skip the round about to start. `stalled`: the passive
     // signal sees the WAN's handshakes go unanswered.
     bool skip(const std::string &wan, const PassiveCounters &now, bool stalled);
-    void forget(const std::string &wan) { wans_.erase(wan); }
 
 private:
     struct Seen {
