@@ -18,6 +18,7 @@ int main(int argc, char **argv)
     jalur::cli::add_wan(app);
     jalur::cli::add_events(app);
     jalur::cli::add_why(app);
+    jalur::cli::add_quota(app);
     if (auto unknown = jalur::cli::unknown_subcommand(app, argc, argv)) {
         std::cerr << *unknown << "\n";
         return 2;

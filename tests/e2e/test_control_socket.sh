@@ -90,7 +90,7 @@ EOF
 cat "$E2E_TMP/replies"
 sed -n 1p "$E2E_TMP/replies" | grep -q '^{"ok":false,"error":"malformed request at byte 0: expected a JSON object' ||
   fail "garbage got no error reply"
-sed -n 2p "$E2E_TMP/replies" | grep -q '"ok":false,"error":"unknown command .reboot.; known: events, reload, wan, why"' ||
+sed -n 2p "$E2E_TMP/replies" | grep -q '"ok":false,"error":"unknown command .reboot.; known: events, quota, reload, wan, why"' ||
   fail "an unknown command got no error reply"
 sed -n 3p "$E2E_TMP/replies" | grep -q '"ok":false,"error":"reload: \\"config\\" must be an absolute path' ||
   fail "a relative path got no error reply"

@@ -533,7 +533,7 @@ TEST_CASE("config: unknown WAN key")
 {
     CHECK(error(kTwoIsps + "    wieght: 2\n") ==
           "t.yaml:7:5: unknown key 'wieght' in wans[1] (expected one of: name, interface, gateway, gateway6, "
-          "weight, tier, fwmark, table, health, nat, nat6)");
+          "weight, tier, fwmark, table, health, nat, nat6, quota)");
 }
 
 TEST_CASE("config: bad WAN values")
@@ -730,7 +730,7 @@ TEST_CASE("config: rules must be a list of maps with a policy")
           "t.yaml:8:13: rules[0].policy: no policy named 'web' (expected one of: default, bypass)");
     CHECK(error(kTwoIsps + "rules:\n  - policy: default\n    port: 80\n") ==
           "t.yaml:9:5: unknown key 'port' in rules[0] (expected one of: name, src, dst, proto, dst_ports, "
-          "in_interface, family, policy)");
+          "in_interface, family, policy, critical)");
     CHECK(error(kTwoIsps + "rules:\n  - {name: r, policy: default}\n  - {name: r, policy: bypass}\n") ==
           "t.yaml:9:12: rules[1].name: rule name 'r' is used twice (first at line 8)");
 }
@@ -1041,7 +1041,7 @@ TEST_CASE("config: notify errors name their place")
           "channel's @username, got '-12ab'");
     CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], disable_notification: [wan_sad]}\n") ==
           "t.yaml:8:63: notify.telegram.disable_notification[0]: expected one of wan_down, wan_degraded, wan_up, "
-          "rogue_dhcp, agent_start, agent_stop, all_wans_down, wan_admin, got 'wan_sad'");
+          "rogue_dhcp, agent_start, agent_stop, all_wans_down, wan_admin, quota_warning, quota_exceeded, quota_reset, got 'wan_sad'");
     CHECK(error(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1]}\n  templates:\n    wan_up: \"{wan} "
                            "{offered}\"\n") ==
           "t.yaml:10:13: notify.templates.wan_up: unknown variable {offered} (a wan_up template knows: host, time, "

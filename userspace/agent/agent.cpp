@@ -60,6 +60,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     a->ctl_ = std::move(ctl).value();
     a->ctl_->add("reload", [self](const ctl::Request &r, const ctl::Peer &p) { return reload_command(*self, r, p); });
     add_admin_commands(*self, *a->ctl_);
+    a->ctl_->add("quota", [self](const ctl::Request &r, const ctl::Peer &p) { return self->quota_command(r, p); });
 
     auto nl = routing::Netlink::open();
     if (!nl)
@@ -90,6 +91,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     a->publisher_ = std::make_unique<datapath::Publisher>(*a->writer_);
     a->attachments_ = std::make_unique<datapath::AttachmentSet>(*a->dp_);
     a->open_flow_enders();
+    a->start_quotas(); // before the first plan: a WAN over its quota is planned around from the start
     if (auto r = a->refresh_local_nets(); !r)
         return r.error();
     if (auto r = a->reconcile(); !r)
@@ -124,6 +126,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
         if (auto r = self->apply_host(); !r)
             spdlog::warn("host settings: {}", r.error().message);
         self->publish_dashboard();
+        self->tick_quotas(true);
         if (self->retry_)
             if (auto r = self->reconcile(); !r)
                 spdlog::warn("still failing: {}", r.error().message);
@@ -169,12 +172,14 @@ Result<void> Agent::reload(config::Config next)
         events_->add(EventKind::Reload, "", "reload failed, the running config stays: " + r.error().message);
         return r;
     }
+    reconfigure_quotas();
     observe_interfaces();
     observe_addresses();
     observe_gateways();
     if (auto r = reconcile(); !r) {
         // nothing half-applied: back to the running config
         (void)core_.configure(before);
+        reconfigure_quotas();
         observe_interfaces();
         observe_gateways();
         if (auto back = reconcile(); !back)
@@ -265,6 +270,8 @@ Result<void> Agent::run() { return loop_->run(); }
 
 Agent::~Agent()
 {
+    tick_quotas(false); // the last bytes counted, alerted and written
+    save_quotas();
     // while routing is still in place: the stop alert needs a WAN
     if (notifier_ && announced_start_) {
         alert(notify::Kind::AgentStop, {{"version", JALUR_VERSION}});

@@ -10,12 +10,16 @@
 #include "agent/admin_store.h"
 #include "agent/announced.h"
 #include "agent/instance.h"
+#include "agent/quota_section.h"
+#include "agent/quota_store.h"
 #include "agent/service.h"
+#include "agent/system_zone.h"
 #include "common/event_log.h"
 #include "common/event_loop.h"
 #include "config/model.h"
 #include "control/core.h"
 #include "control/flow_ends.h"
+#include "control/quota_book.h"
 #include "ctl/server.h"
 #include "datapath/attachment_set.h"
 #include "datapath/challenge.h"
@@ -25,6 +29,7 @@
 #include "dhcp/rogue_watch.h"
 #include "health/handshake_watch.h"
 #include "health/monitor.h"
+#include "health/thrift.h"
 #include "host/nat.h"
 #include "host/sysctl.h"
 #include "metrics/exporter.h"
@@ -134,6 +139,13 @@ private:
     void arm_admin_expiry();
     void on_admin_expiry();
     void publish_admin(); // to the status board
+    // data caps (agent/quota_wiring.cpp)
+    void start_quotas();
+    void reconfigure_quotas();
+    void tick_quotas(bool apply); // apply: reconcile when a WAN went over or back under
+    void save_quotas();
+    void on_quota_event(const control::BookEvent &e);
+    ctl::Reply quota_command(const ctl::Request &req, const ctl::Peer &peer);
 
     RunOptions opts_;
     control::Core core_;
@@ -170,6 +182,13 @@ private:
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)
+    control::QuotaBook quotas_;
+    std::optional<QuotaStore> quota_store_;
+    std::string quota_problem_; // what loading the usage file found wrong, shown in /status
+    bool quota_save_failed_ = false;
+    std::chrono::steady_clock::time_point quota_saved_{};
+    SystemZone zone_;
+    health::Thrift thrift_; // metered WANs' skipped rounds (health/thrift.h)
     control::FlowEnds flow_ends_;
     std::optional<datapath::ChallengeSender> challenges_; // none without CAP_NET_RAW: clients' own packets only
     std::optional<routing::Conntrack> conntrack_;         // none without CAP_NET_ADMIN

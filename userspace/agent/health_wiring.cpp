@@ -48,6 +48,17 @@ Result<void> Agent::start_health()
         return "upstream: " + std::to_string(u->syns) + " handshakes unanswered while WAN " + u->witness +
                " completes";
     });
+    // thrifty probing: a metered WAN proven by its traffic skips a round
+    thrift_ = health::Thrift{};
+    monitor->skip_round([this, m = monitor.get()](const std::string &wan) {
+        auto id = core_.ids().wans.find(wan);
+        if (!dp_ || id == core_.ids().wans.end())
+            return false;
+        auto s = dp_->wan_stats_sum(id->second);
+        const auto *cost = m->cost(wan);
+        bool stalled = handshakes_.upstream(wan, health::Clock::now()).has_value();
+        return thrift_.skip(wan, {s.rx_bytes, s.syn_out, s.synack_in, cost ? cost->received : 0}, stalled);
+    });
     if (auto r = monitor->start(); !r)
         return r;
     monitor_ = std::move(monitor);

@@ -11,7 +11,19 @@
 
 namespace jalur::notify {
 
-enum class Kind { WanDown, WanDegraded, WanUp, RogueDhcp, AgentStart, AgentStop, AllWansDown, WanAdmin };
+enum class Kind {
+    WanDown,
+    WanDegraded,
+    WanUp,
+    RogueDhcp,
+    AgentStart,
+    AgentStop,
+    AllWansDown,
+    WanAdmin,      // jalur wan drain|disable|enable (issue 21)
+    QuotaWarning,  // a data cap's warn_at threshold crossed (issue 20)
+    QuotaExceeded, // ... 100 %
+    QuotaReset,    // a new period began
+};
 
 struct Alert {
     Kind kind;

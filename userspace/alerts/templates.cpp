@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
 namespace jalur::notify {
 
@@ -23,6 +24,8 @@ const std::vector<KindInfo> &kinds()
     static const std::vector<std::string> wan = {"wan", "interface", "cause", "down_for", "state"};
     // flows: "N connections reset" (issue 19)
     static const std::vector<std::string> wan_down = {"wan", "interface", "cause", "down_for", "state", "flows"};
+    static const std::vector<std::string> quota = {"wan",       "interface",  "used",   "limit", "percent",
+                                                   "days_left", "projection", "action", "period_end"};
     static const std::vector<KindInfo> k = {
         {Kind::WanDown, "wan_down",
          "🔴 <b>{host}: WAN {wan} is down</b>\nInterface: {interface}\nCause: {cause}\n{flows}\nAt: {time}",
@@ -45,6 +48,18 @@ const std::vector<KindInfo> &kinds()
         {Kind::WanAdmin, "wan_admin",
          "🔧 <b>{host}: WAN {wan} {action}</b>\nBy: {by}\nReason: {reason}\nUntil: {until}\nAt: {time}",
          {"wan", "action", "by", "reason", "until"}},
+        {Kind::QuotaWarning, "quota_warning",
+         "📶 <b>{host}: WAN {wan} has used {percent}% of its quota</b>\nUsed: {used} of {limit}\n"
+         "Days left: {days_left}\nProjected by {period_end}: {projection}\nAt: {time}",
+         quota},
+        {Kind::QuotaExceeded, "quota_exceeded",
+         "⛔ <b>{host}: WAN {wan} is over its quota</b>\nUsed: {used} of {limit}\nNow: {action}\n"
+         "Days left: {days_left} (until {period_end})\nProjected: {projection}\nAt: {time}",
+         quota},
+        {Kind::QuotaReset, "quota_reset",
+         "🔄 <b>{host}: WAN {wan}'s quota starts over</b>\nThe last period used: {used} of {limit}\n"
+         "Next reset: {period_end} ({days_left} days)\nAt: {time}",
+         quota},
     };
     return k;
 }
@@ -164,6 +179,20 @@ std::string format_time(int64_t unix_seconds)
     char buf[64];
     std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S %Z", &tm);
     return buf;
+}
+
+std::string human_bytes(uint64_t bytes)
+{
+    static const char *units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    double v = static_cast<double>(bytes);
+    size_t u = 0;
+    while (v >= 1000 && u + 1 < std::size(units)) {
+        v /= 1000;
+        u++;
+    }
+    char b[32];
+    std::snprintf(b, sizeof(b), u == 0 ? "%.0f %s" : "%.2f %s", v, units[u]);
+    return b;
 }
 
 std::string human_duration(double seconds)

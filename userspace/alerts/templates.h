@@ -34,6 +34,9 @@ std::string render(std::string_view tmpl, const std::map<std::string, std::strin
 // "2024-05-01 14:03:07 WIB": alerts may arrive late, so each says when.
 std::string format_time(int64_t unix_seconds);
 
+// "512 B", "4.25 MB", "30.00 GB": decimal, as carriers count a quota.
+std::string human_bytes(uint64_t bytes);
+
 // "12.3 s", "4 min 5 s", "2 h 10 min", "3 d 4 h": how long a WAN was down.
 std::string human_duration(double seconds);
 

@@ -16,5 +16,6 @@ void add_doctor(CLI::App &app);
 void add_wan(CLI::App &app);
 void add_events(CLI::App &app);
 void add_why(CLI::App &app);
+void add_quota(CLI::App &app);
 
 } // namespace jalur::cli

@@ -61,7 +61,7 @@ bool same_probing(const Health &a, const Health &b)
 {
     auto tie = [](const Health &h) {
         return std::tie(h.interval, h.timeout, h.down, h.up, h.reliability, h.targets, h.window, h.degraded_loss,
-                        h.degraded_latency, h.degraded_weight, h.passive, h.default_targets);
+                        h.degraded_latency, h.degraded_weight, h.passive, h.default_targets, h.metered);
     };
     return tie(a) == tie(b);
 }

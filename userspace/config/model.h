@@ -103,7 +103,35 @@ struct Health {
     std::chrono::milliseconds degraded_latency{0}; // mean RTT; 0: not judged
     uint32_t degraded_weight = 25;            // percent of its weight a degraded WAN keeps
     bool passive = true; // stalled TCP handshakes start a probe burst
+    // A metered link (issue 20): an active round is skipped while passive
+    // evidence proves the link. On by default for a WAN with a quota.
+    bool metered = false;
+    bool metered_set = false; // written in the file (else the quota decides)
     Location where;
+};
+
+// A data cap per WAN (issue 20): see config/section_quota.cpp for the syntax.
+enum class QuotaPeriod { Monthly, Weekly, Daily };
+enum class QuotaCount { Down, Up, Both };
+enum class WhenExceeded {
+    BackupOnly, // new connections only while no other member of the policy can take them
+    Block,      // no new connections for the rest of the period
+    Keep,       // alerts only
+};
+
+struct Quota {
+    uint64_t limit = 0; // bytes, > 0
+    QuotaPeriod period = QuotaPeriod::Monthly;
+    uint32_t reset_day = 1; // monthly: 1..31 (clamped to the month's length); weekly: 1..7, Monday = 1
+    QuotaCount count = QuotaCount::Both;
+    std::vector<uint32_t> warn_at{75, 95}; // percent, ascending, each < 100; 100 always alerts
+    WhenExceeded when_exceeded = WhenExceeded::BackupOnly;
+    // the period's boundaries are local midnights of this zone: "" the
+    // system's, else a fixed offset from UTC in seconds (utc_offset)
+    std::optional<int32_t> utc_offset;
+    std::string timezone; // as written, for messages ("" the system's)
+    Location where;
+    bool operator==(const Quota &) const = default;
 };
 
 // Whether two health settings probe the same way (`where` aside).
@@ -126,6 +154,7 @@ struct Wan {
     Health health;        // the health section with this WAN's overrides
     bool nat4 = false, nat6 = false; // `nat: masquerade`, `nat6: masquerade` (issue 23, host/nat.h)
     bool nat_written = false;        // `nat` is in the file (`off`: NAT is not needed or is someone else's)
+    std::optional<Quota> quota; // a data cap (issue 20)
     Location where;
     Location interface_where; // of the interface name, for check_interfaces()
 };
@@ -179,6 +208,7 @@ struct Rule {
     std::vector<PortRange> dst_ports; // empty: any
     std::string in_interface;  // empty: any
     std::string policy;        // a Policy's name, or "bypass"
+    bool critical = false;     // may use a WAN over its quota (issue 20)
     Location where;
     Location in_interface_where;
 

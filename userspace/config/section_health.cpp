@@ -74,7 +74,7 @@ void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last
 {
     MapReader m(d, value,
                 {"interval", "timeout", "down", "up", "reliability", "targets", "window", "degraded_loss",
-                 "degraded_latency", "degraded_weight", "passive", "last_resort", "default_targets"});
+                 "degraded_latency", "degraded_weight", "passive", "last_resort", "default_targets", "metered"});
     if (!m.ok())
         return;
     h.where = m.at();
@@ -111,6 +111,11 @@ void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last
     if (auto v = m.get("passive"))
         if (auto on = read_choice<bool>(d, *v, {{"on", true}, {"off", false}, {"true", true}, {"false", false}}))
             h.passive = *on;
+    if (auto v = m.get("metered"))
+        if (auto on = read_choice<bool>(d, *v, {{"on", true}, {"off", false}, {"true", true}, {"false", false}})) {
+            h.metered = *on;
+            h.metered_set = true;
+        }
     if (auto v = m.get("last_resort")) {
         if (!last_resort)
             d.error(v->at, v->path + ": applies to all WANs together: set it in the top-level health section");

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <set>
 
 namespace jalur::config {
 
@@ -118,9 +119,28 @@ void check_family(Diagnostics &d, const Value *v, const std::vector<Prefix> &lis
                        std::to_string(family) + ": it could never match");
 }
 
+// A critical rule's policy gets a twin that ignores quotas (issue 20): a
+// data path policy of its own, within the data path's limit.
+void check_critical(Diagnostics &d, const Value &v, const Rule &r, const Config &cfg)
+{
+    if (r.policy == kBypass) {
+        d.error(v.at, v.path + ": a bypass rule's traffic is not balanced, so no quota applies to it");
+        return;
+    }
+    std::set<std::string> twins{r.policy};
+    for (const auto &other : cfg.rules)
+        if (other.critical)
+            twins.insert(other.policy);
+    if (cfg.policies.size() + twins.size() > JALUR_MAX_POLICIES)
+        d.error(v.at, v.path + ": each policy a critical rule names takes one more data path policy, and " +
+                          std::to_string(cfg.policies.size()) + " policies and " + std::to_string(twins.size()) +
+                          " critical ones are more than " + std::to_string(JALUR_MAX_POLICIES));
+}
+
 std::optional<Rule> parse_one(Diagnostics &d, const Value &item, const Config &cfg)
 {
-    MapReader m(d, item, {"name", "src", "dst", "proto", "dst_ports", "in_interface", "family", "policy"});
+    MapReader m(d, item, {"name", "src", "dst", "proto", "dst_ports", "in_interface", "family", "policy",
+                          "critical"});
     if (!m.ok())
         return std::nullopt;
     Rule r;
@@ -177,6 +197,10 @@ std::optional<Rule> parse_one(Diagnostics &d, const Value &item, const Config &c
                                    "' is not a LAN interface (rules see traffic entering from a LAN: " + join(lans) + ")");
         }
     }
+    const Value *critical = m.get("critical");
+    if (critical)
+        if (auto on = read_choice<bool>(d, *critical, {{"true", true}, {"false", false}, {"on", true}, {"off", false}}))
+            r.critical = *on;
     if (const Value *v = m.require("policy", "a policy name or 'bypass'")) {
         if (auto s = read_string(d, *v)) {
             r.policy = *s;
@@ -189,6 +213,8 @@ std::optional<Rule> parse_one(Diagnostics &d, const Value &item, const Config &c
             }
         }
     }
+    if (r.critical)
+        check_critical(d, *critical, r, cfg);
     return r;
 }
 

@@ -47,7 +47,8 @@ std::optional<std::string> read_gateway(Diagnostics &d, const Value &v, int fami
 
 void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origin> &origins)
 {
-    MapReader m(d, item, {"name", "interface", "gateway", "gateway6", "weight", "tier", "fwmark", "table", "health", "nat", "nat6"});
+    MapReader m(d, item, {"name", "interface", "gateway", "gateway6", "weight", "tier", "fwmark", "table", "health", "nat", "nat6",
+                          "quota"});
     if (!m.ok())
         return;
     Wan w;
@@ -123,6 +124,11 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origi
     w.health = cfg.health;
     if (const Value *v = m.get("health"))
         read_health(d, *v, w.health, nullptr);
+    if (const Value *v = m.get("quota")) {
+        read_quota(d, *v, w.quota.emplace());
+        if (!w.health.metered_set) // probes spend a metered link's allowance
+            w.health.metered = true;
+    }
     // an IPv6-only WAN's gateway is its IPv6 one: the default [gateway]
     // would otherwise probe nothing
     if (!w.gateway && w.gateway6)

@@ -44,6 +44,9 @@ void read_health(Diagnostics &d, const Value &value, Health &h, LastResort *last
 // reliability against the targets that decide a round (config/model.h)
 void check_reliability(Diagnostics &d, const Health &h, const Location &at, const std::string &path);
 
+// section_quota.cpp: a WAN's `quota:` into q
+void read_quota(Diagnostics &d, const Value &value, Quota &q);
+
 // section_dhcp_guard.cpp: needs lan (trusted ports are LAN-side)
 void parse_dhcp_guard(Diagnostics &d, const SectionInput &in, Config &cfg);
 // section_notify.cpp: alerts; needs nothing

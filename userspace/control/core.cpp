@@ -2,6 +2,7 @@
 #include "control/core.h"
 
 #include "control/marks.h"
+#include "control/quota_plan.h"
 
 #include <algorithm>
 
@@ -16,6 +17,8 @@ Result<void> Core::configure(config::Config next)
         wan_names.push_back(w.name);
     for (const auto &p : next.policies)
         policy_names.push_back(p.name);
+    for (const auto &p : critical_policies(next)) // quota_plan.h
+        policy_names.push_back(critical_twin(p));
     IdMap wan_ids = wan_ids_, policy_ids = policy_ids_;
     auto w = wan_ids.assign(wan_names);
     if (!w)
@@ -89,6 +92,14 @@ bool Core::set_admin(const std::string &wan, Admin admin)
         f.admin = admin;
         return true;
     });
+}
+
+bool Core::set_over_quota(const std::string &wan, bool over)
+{
+    auto &f = world_.wans[wan];
+    bool changed = f.over_quota != over;
+    f.over_quota = over;
+    return changed;
 }
 
 bool Core::set_gateways(const std::string &wan, const std::optional<Prefix> &gateway4,

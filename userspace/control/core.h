@@ -33,6 +33,7 @@ public:
     bool set_interface(const std::string &ifname, const InterfaceFacts &facts);
     bool set_health(const std::string &wan, Health health, const std::string &cause);
     bool set_admin(const std::string &wan, Admin admin);
+    bool set_over_quota(const std::string &wan, bool over);
     bool set_gateways(const std::string &wan, const std::optional<Prefix> &gateway4,
                       const std::optional<Prefix> &gateway6);
 

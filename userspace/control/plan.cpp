@@ -2,6 +2,7 @@
 #include "control/plan.h"
 
 #include "balancer/tiers.h"
+#include "control/quota_plan.h"
 #include "control/translate.h"
 
 #include <algorithm>
@@ -36,10 +37,8 @@ DatapathState plan_datapath(const config::Config &cfg, const World &world, const
         d.wans[id->second] = WanEntry{link.present ? link.ifindex : 0, w.fwmark, state_of(w)};
     }
     bool all_down = !any_live(cfg, world);
-    for (const auto &p : cfg.policies) {
-        auto pid = ids.policies.find(p.name);
-        if (pid == ids.policies.end())
-            continue;
+    for (const auto &[policy, pid, critical] : policies_to_plan(cfg, ids.policies)) {
+        const auto &p = *policy;
         auto tiered = tiered_members(p, ids.wans, [&](const std::string &name) {
             const auto *w = cfg.wan(name);
             return w && live(state_of(*w));
@@ -50,6 +49,8 @@ DatapathState plan_datapath(const config::Config &cfg, const World &world, const
                 continue;
             if (state_of(*w) == JALUR_WAN_DEGRADED) // it keeps carrying traffic, less of it
                 m.member.weight = std::max<uint32_t>(1, m.member.weight * w->health.degraded_weight / 100);
+            if (!critical) // a critical rule's twin ignores quotas
+                apply_quota(m, *w, world);
             if (world.wan(w->name).admin == Admin::Drain)
                 m.tier = kDrainTier;
         }
@@ -59,7 +60,7 @@ DatapathState plan_datapath(const config::Config &cfg, const World &world, const
         if (all_down) // the last resort, not each policy's fallback (main and unreachable pass it unmarked)
             e.params.fallback = JALUR_FALLBACK_MAIN;
         e.slots = p.mode == config::Mode::Nth ? balancer::build_nth_slots(members) : balancer::build_hash_slots(members);
-        d.policies[pid->second] = std::move(e);
+        d.policies[pid] = std::move(e);
     }
     auto rules = plan_rules(cfg, ids.policies, [&](const std::string &ifname) {
         const auto &f = world.interface(ifname);
@@ -146,7 +147,7 @@ const config::Wan *best_wan(const config::Config &cfg, const World &world, bool 
     auto rank = [&](const config::Wan &w) {
         // a drained WAN is the router's own choice only when nothing else is live
         bool drained = world.wan(w.name).admin == Admin::Drain;
-        return std::make_tuple(drained, w.tier, ~w.weight);
+        return std::make_tuple(drained, over_quota_backup(w, world), w.tier, ~w.weight);
     };
     for (const auto &w : cfg.wans) {
         if (!world.interface(w.interface).present)

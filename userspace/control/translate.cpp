@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "control/translate.h"
 
+#include "control/quota_plan.h"
+
 #include <set>
 
 namespace jalur::control {
@@ -43,7 +45,8 @@ RulePlan plan_rules(const config::Config &cfg, const std::map<std::string, uint3
     plan.default_action = action_of(cfg.default_policy);
     for (const auto &r : cfg.rules) {
         RuleSpec spec;
-        spec.action = action_of(r.policy);
+        spec.action = action_of(r.critical && policy_ids.count(critical_twin(r.policy)) ? critical_twin(r.policy)
+                                                                                        : r.policy);
         spec.ifindex = r.in_interface.empty() ? 0 : ifindex_of(r.in_interface);
         spec.proto = r.proto;
         spec.family = r.family;

@@ -41,6 +41,7 @@ struct WanFacts {
     // the gateways as known now: configured, or learned from the interface's
     // own default route ("auto"); unset while unknown
     std::optional<Prefix> gateway4, gateway6;
+    bool over_quota = false; // its data cap is used up this period (issue 20)
 };
 
 struct World {

@@ -5,6 +5,7 @@
 #include "health/http_check.h"
 #include "health/round_verdict.h"
 #include "health/socket_checks.h"
+#include "health/thrift.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -136,7 +137,7 @@ Result<void> Monitor::start()
             continue;
         Probe *probe = &p;
         auto t = loop_.every(p.spec.health.interval, [this, probe] {
-            if (!probe->bursting) // a burst runs its own rounds
+            if (!probe->bursting && !thrifty_skip(*probe)) // a burst runs its own rounds
                 start_round(*probe, probe->spec.health.timeout);
         });
         if (!t)
@@ -170,8 +171,10 @@ void Monitor::start_round(Probe &p, milliseconds timeout)
                 continue;
             }
             (t.address.family == 4 ? p.icmp4 : p.icmp6)->send(t.address, seq);
+            p.cost.sent += probe_bytes(t.spec, t.address.family).sent;
             continue;
         }
+        p.cost.sent += probe_bytes(t.spec, t.address.family).sent;
         Probe *probe = &p;
         t.check->start([probe, i, seq](bool ok, const std::string &why) {
             if (seq != probe->seq || probe->judged)
@@ -209,11 +212,14 @@ void Monitor::judge(Probe &p, uint16_t seq)
         if (t.check)
             t.check->stop();
         results.push_back({t.name, t.beyond, p.answers[i], p.failures[i]});
+        if (p.answers[i])
+            p.cost.received += probe_bytes(t.spec, t.address.family).received;
     }
     std::function<std::optional<std::string>()> evidence;
     if (evidence_)
         evidence = [this, &p] { return evidence_(p.spec.wan); };
     Round r = round_verdict(results, p.spec.health.reliability, evidence);
+    p.last_good = r.good;
     if (p.health->state() == State::Down)
         spdlog::debug("WAN {}: round {} {} ({} of {} targets answered, link {})", p.spec.wan, seq,
                       r.good ? "good" : "failed", r.answered, r.sent, p.health->link_up() ? "up" : "down");
@@ -240,6 +246,24 @@ milliseconds Monitor::burst_timeout(const Probe &p) const
     auto rtt = p.health->mean_rtt().value_or(std::chrono::microseconds(25000));
     auto t = std::max(milliseconds(100), std::chrono::duration_cast<milliseconds>(4 * rtt));
     return std::min(t, p.spec.health.timeout);
+}
+
+bool Monitor::thrifty_skip(Probe &p)
+{
+    // a WAN not up is probed as any other: only probes bring it back; and
+    // after a failed round, only probes decide whether it goes down
+    if (!p.spec.health.metered || !skip_ || p.health->state() != State::Up || !p.last_good)
+        return false;
+    if (!skip_(p.spec.wan))
+        return false;
+    p.cost.skipped++;
+    return true;
+}
+
+const ProbeCost *Monitor::cost(const std::string &wan) const
+{
+    auto it = probes_.find(wan);
+    return it == probes_.end() ? nullptr : &it->second.cost;
 }
 
 void Monitor::burst(const std::string &wan, const std::string &why)

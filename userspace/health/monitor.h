@@ -40,6 +40,15 @@ using OnRound = std::function<void(const std::string &wan, const Round &)>;
 // The passive signal's evidence that a WAN's upstream is dead (its
 // handshakes stall while another WAN's complete): the cause, or nullopt.
 using UpstreamEvidence = std::function<std::optional<std::string>(const std::string &wan)>;
+// Thrifty probing (health/thrift.h): whether a metered WAN that is up may
+// skip its next regular round.
+using SkipRound = std::function<bool(const std::string &wan)>;
+
+// What a WAN's probes cost (health/thrift.h's probe_bytes), since start.
+struct ProbeCost {
+    uint64_t sent = 0, received = 0; // bytes
+    uint64_t skipped = 0;            // rounds thrifty probing skipped
+};
 
 class Monitor {
 public:
@@ -69,6 +78,8 @@ public:
     // target beyond the gateway): with evidence, the round fails with its
     // cause. A target beyond the gateway that answers still wins.
     void upstream_evidence(UpstreamEvidence evidence) { evidence_ = std::move(evidence); }
+    void skip_round(SkipRound skip) { skip_ = std::move(skip); }
+    const ProbeCost *cost(const std::string &wan) const;
 
 private:
     struct Target {
@@ -94,18 +105,22 @@ private:
         std::vector<std::string> failures;                   // per target, this round
         uint32_t burst_left = 0;                             // burst rounds still to start
         bool bursting = false;                               // until the burst's last round is judged
+        ProbeCost cost;
+        bool last_good = true; // the last judged round: thrift skips none after a failed one
     };
     Result<void> open_icmp(Probe &p, int family);
     static void point_at(Target &t, const std::optional<Prefix> &gateway);
     void start_round(Probe &p, std::chrono::milliseconds timeout);
     void judge(Probe &p, uint16_t seq);
     void judge_after(Probe &p, std::chrono::milliseconds delay);
+    bool thrifty_skip(Probe &p);
     std::chrono::milliseconds burst_timeout(const Probe &p) const;
 
     EventLoop &loop_;
     OnTransition on_transition_;
     OnRound on_round_;
     UpstreamEvidence evidence_;
+    SkipRound skip_;
     std::unique_ptr<CurlMulti> curl_; // made on the first http target
     std::map<std::string, Probe> probes_;
 };

@@ -220,6 +220,9 @@ std::string render_status_text(const Status &s)
     for (const auto &w : s.wans)
         if (w.agent && w.agent->admin != "enabled")
             out += admin_line(w.name, *w.agent) + "\n";
+    for (const auto &[name, section] : s.agent->sections)
+        if (section.text)
+            section.text(out);
     return out;
 }
 

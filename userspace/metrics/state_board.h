@@ -66,6 +66,7 @@ struct FlowCount {
 struct Section {
     std::function<void(Writer &)> metrics;     // its families; may be empty
     std::function<void(JsonWriter &)> status;  // one JSON value (an object); may be empty
+    std::function<void(std::string &)> text = {}; // lines appended to `jalur status`; may be empty
 };
 
 struct Board {
