@@ -7,6 +7,7 @@
 #ifndef JALUR_BPF_DECIDE_H
 #define JALUR_BPF_DECIDE_H
 
+#include "balance.h"
 #include "counters.h"
 #include "flow_table.h"
 #include "parsing.h"
@@ -68,11 +69,15 @@ static __always_inline __u32 select_wan(__u32 policy_id, struct jalur_policy *po
 		}
 	}
 
-	if (pol->mode == JALUR_MODE_NTH)
-		idx = __sync_fetch_and_add(&pol->nth_counter, 1);
-	else
-		idx = jalur_classifier_hash(pol->fields, p->saddr, p->daddr, p->sport, p->dport);
-	wan = slot_wan(policy_id, pol->table, jalur_slot_of(idx));
+	if (pol->mode >= JALUR_MODE_LEAST_LOADED) {
+		wan = choose_member(policy_id, pol);
+	} else {
+		if (pol->mode == JALUR_MODE_NTH)
+			idx = __sync_fetch_and_add(&pol->nth_counter, 1);
+		else
+			idx = jalur_classifier_hash(pol->fields, p->saddr, p->daddr, p->sport, p->dport);
+		wan = slot_wan(policy_id, pol->table, jalur_slot_of(idx));
+	}
 	if (!live_wan(wan))
 		return JALUR_WAN_NONE;
 
@@ -200,6 +205,7 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 			if (s)
 				s->moved_flows++;
 		}
+		count_assigned(wan);
 		mark_for(v, w, wan, p, pkt_len, f->flags);
 		return 0;
 	}
@@ -262,6 +268,8 @@ static __always_inline int decide_parsed(int parsed, struct packet *p, __u32 pkt
 		if (s)
 			s->new_flows++;
 	}
+	count_assigned(wan);
+	handshake_sent(p, wan);
 	mark_for(v, w, wan, p, pkt_len, flags);
 	return 0;
 }

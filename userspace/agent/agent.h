@@ -8,6 +8,7 @@
 #pragma once
 
 #include "agent/announced.h"
+#include "agent/balancing.h"
 #include "agent/instance.h"
 #include "common/event_loop.h"
 #include "config/model.h"
@@ -81,6 +82,9 @@ private:
     void publish_sections();
 
     void on_signal(int sig); // TERM/INT stop, HUP reloads
+    // agent/balancing_wiring.cpp
+    void measure_balancing();
+    void publish_balancing();
 
     RunOptions opts_;
     control::Core core_;
@@ -112,6 +116,8 @@ private:
     bool observe_pending_ = false;                // a coalesced observation is scheduled
     bool retry_ = false;                          // the last reconcile failed: the heartbeat retries
     int heartbeat_ = -1;                          // timer id
+    Balancing balancing_;                         // load, capacity and latency for the data path
+    int balancing_timer_ = -1;                    // timer id
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)

@@ -2,6 +2,7 @@
 #include "control/plan.h"
 
 #include "balancer/tiers.h"
+#include "control/capacity.h"
 #include "control/translate.h"
 
 #include <algorithm>
@@ -44,6 +45,7 @@ DatapathState plan_datapath(const config::Config &cfg, const World &world, const
             const auto *w = cfg.wan(name);
             return w && live(state_of(*w));
         });
+        apply_auto_weights(cfg, p, world, tiered);
         for (auto &m : tiered) {
             const auto *w = cfg.wan(m.member.name);
             if (!w)
@@ -59,6 +61,7 @@ DatapathState plan_datapath(const config::Config &cfg, const World &world, const
         if (all_down) // the last resort, not each policy's fallback (main and unreachable pass it unmarked)
             e.params.fallback = JALUR_FALLBACK_MAIN;
         e.slots = p.mode == config::Mode::Nth ? balancer::build_nth_slots(members) : balancer::build_hash_slots(members);
+        e.members = ranked_members(p, members);
         d.policies[pid->second] = std::move(e);
     }
     auto rules = plan_rules(cfg, ids.policies, [&](const std::string &ifname) {

@@ -41,6 +41,8 @@ struct WanFacts {
     // the gateways as known now: configured, or learned from the interface's
     // own default route ("auto"); unset while unknown
     std::optional<Prefix> gateway4, gateway6;
+    // `bandwidth: auto`: the capacity learned from its traffic, kbit/s; 0 until known
+    uint64_t learned_down_kbit = 0, learned_up_kbit = 0;
 };
 
 struct World {
