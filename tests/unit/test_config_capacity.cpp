@@ -88,13 +88,13 @@ TEST_CASE("config: bandwidth errors say what is expected")
     CHECK(error(kTwoIsps + "    bandwidth: {up: 10mbit}\n") ==
           "t.yaml:7:16: wans[1].bandwidth: missing key 'down' (the WAN's download capacity)");
     CHECK(error(kTwoIsps + "    bandwidth: {down: 1mbit, upload: 1mbit}\n") ==
-          "t.yaml:7:31: unknown key 'upload' in wans[1].bandwidth (expected one of: down, up)");
+          "t.yaml:7:30: unknown key 'upload' in wans[1].bandwidth (expected one of: down, up)");
 }
 
 TEST_CASE("config: load modes need every member's capacity")
 {
     CHECK(error(kTwoIsps + "    bandwidth: auto\npolicies:\n  - {name: p, mode: overflow, members: [isp1, isp2]}\n") ==
-          "t.yaml:9:50: policy 'p': WAN 'isp1' has no bandwidth, and mode overflow compares each member's load with "
+          "t.yaml:9:41: policy 'p': WAN 'isp1' has no bandwidth, and mode overflow compares each member's load with "
           "its capacity; set its bandwidth: {down: 100mbit, up: 20mbit} or bandwidth: auto");
     // lowest-latency and hash do not
     ok(kTwoIsps + "policies:\n  - {name: p, mode: lowest-latency, members: [isp1, isp2]}\n");

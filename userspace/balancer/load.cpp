@@ -70,7 +70,9 @@ std::map<uint32_t, WanLoad> LoadTracker::update(Clock::time_point now, const std
         l.step = share(smallest, l.capacity_down_kbit);
         auto pending = static_cast<uint64_t>(std::llround(w.pending));
         l.assigned_base = c.assigned - std::min(pending, c.assigned);
-        l.utilisation_percent = static_cast<uint32_t>(std::min<uint64_t>(l.load * 100 / JALUR_LOAD_ONE, 1000));
+        auto percent = [](uint64_t kbit, uint64_t cap) { return cap ? kbit * 100 / cap : 0; };
+        l.utilisation_percent = static_cast<uint32_t>(std::min<uint64_t>(
+            std::max(percent(l.down_kbit, l.capacity_down_kbit), percent(l.up_kbit, l.capacity_up_kbit)), 1000));
         out[id] = l;
     }
     return out;

@@ -145,9 +145,9 @@ struct Wan {
 struct Member {
     std::string wan; // a Wan's name
     uint32_t weight = 1;
-    bool weight_auto = false; // from the WAN's capacity (configured or learned)
     uint32_t tier = 1;
     Location where;
+    bool weight_auto = false; // from the WAN's capacity (configured or learned)
 };
 
 enum class Mode { Hash, Nth, LeastLoaded, Overflow, LowestLatency };

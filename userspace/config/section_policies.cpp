@@ -47,7 +47,7 @@ std::optional<Member> parse_member(Diagnostics &d, const Value &item, const Conf
         d.error(name->at, name->path + ": no WAN named '" + *wan_name + "' (WANs: " + join(wan_names(cfg)) + ")");
         return std::nullopt;
     }
-    Member member{w->name, w->weight, w->weight_auto, w->tier, name->at};
+    Member member{w->name, w->weight, w->tier, name->at, w->weight_auto};
     if (m) {
         if (const Value *v = m->get("weight"))
             if (auto n = read_weight(d, *v, &member.weight_auto))
@@ -148,7 +148,7 @@ void parse_policies(Diagnostics &d, const SectionInput &in, Config &cfg)
         p.fields = *balancer::classifier_fields(p.classifier);
         p.where = in.top;
         for (const auto &w : cfg.wans)
-            p.members.push_back({w.name, w.weight, w.weight_auto, w.tier, w.where});
+            p.members.push_back({w.name, w.weight, w.tier, w.where, w.weight_auto});
         cfg.policies.push_back(p);
         check_capacities(d, cfg);
         return;
