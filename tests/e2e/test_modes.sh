@@ -5,7 +5,7 @@
 #   overflow       new connections stay on the first link until a download
 #                  fills it past overflow_at, then spill to the second
 #   lowest-latency new connections leave a link whose queue a bulk download
-#                  filled (its handshakes got slow)
+#                  filled (its handshakes got slow), one link then the other
 source "$(dirname "$0")/lib.sh"
 
 e2e_begin --isps 2 --clients 1
@@ -72,30 +72,36 @@ note "overflow: spilled to isp2 at $(utilisation isp1)% of isp1"
 wait "$bulk"
 agent_stop
 
-# --- lowest-latency: a filled queue on isp1 moves new connections to isp2.
-# The bulk download goes to the other server address, pinned to isp1.
+# --- lowest-latency: new connections leave a link whose queue a bulk
+# download filled (its handshakes and probes got slow), both ways round.
+# The bulk downloads go to the server's other addresses, pinned to a link.
 write_config "$E2E_TMP/lat.yaml" "$(bw 8)" "$(bw 2)" -- "policies:" \
   "  - {name: p, mode: lowest-latency, members: [isp1, isp2]}" \
   "  - {name: pin1, members: [isp1]}" \
-  "rules:" "  - {dst: [$LAB_SERVER_ALT/32], policy: pin1}" \
+  "  - {name: pin2, members: [isp2]}" \
+  "rules:" "  - {dst: ['$LAB_SERVER6/128'], policy: pin1}" "  - {dst: [$LAB_SERVER_ALT/32], policy: pin2}" \
   "default_policy: p"
 agent_start "$E2E_TMP/lat.yaml"
-# both links answer probes and handshakes at once while idle: a latency for each
-wait_until 20 balancing "b['wans'][0]['handshake_rtt_ms'] is not None and b['wans'][1]['handshake_rtt_ms'] is not None or exit(1)"
-downloads 1 16000000 "$LAB_SERVER_ALT" >"$E2E_TMP/bulk.json" & # 16 s at 8 Mbit/s
-bulk=$!
-wait_until 10 _filled isp1 80
-# new connections measure the queue on whichever link they take
-_moved_off_isp1() {
+# new connections measure the queue on whichever link they take; a link
+# without them is measured by its probes
+_chooses() { # WAN
   connect_from 1 2 >/dev/null
-  [[ "$(balancing "b['choices']['p']")" == isp2 ]]
+  [[ "$(balancing "b['choices']['p']")" == "$1" ]]
 }
-wait_until 10 _moved_off_isp1
-note "lowest-latency: RTT $(balancing "[w['handshake_rtt_ms'] for w in b['wans']]") ms"
-server_reset
-assert_eq "$(connect_from 1 10)" 10 "connections that succeeded"
-counts=$(server_counts)
-assert_eq "$(count_for "$counts" 1)/$(count_for "$counts" 2)" "0/10" "new connections on isp1/isp2 while isp1's queue is full"
-wait "$bulk"
+rtts() { balancing "[w['handshake_rtt_ms'] for w in b['wans']]"; }
+for way in "isp2 $LAB_SERVER_ALT isp1 3000000" "isp1 $LAB_SERVER6 isp2 12000000"; do
+  read -r slow server fast bytes <<<"$way"
+  downloads 1 "$bytes" "$server" >"$E2E_TMP/bulk.json" & # 12 s either way
+  bulk=$!
+  wait_until 10 _filled "$slow" 80
+  wait_until 20 _chooses "$fast"
+  note "lowest-latency: $slow filled, RTT isp1, isp2: $(rtts) ms"
+  server_reset
+  assert_eq "$(connect_from 1 10)" 10 "connections that succeeded"
+  counts=$(server_counts)
+  want=$([[ $fast == isp1 ]] && echo "10/0" || echo "0/10")
+  assert_eq "$(count_for "$counts" 1)/$(count_for "$counts" 2)" "$want" "new connections on isp1/isp2 while $slow's queue is full"
+  wait "$bulk"
+done
 agent_stop
 echo "PASS"
