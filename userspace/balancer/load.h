@@ -6,7 +6,7 @@
 //
 // Throughput is the byte counters' difference over the last second, in the
 // busier direction relative to its capacity. A new connection is expected
-// to fill the smallest member's capacity (the few large transfers the
+// to fill the smallest WAN's capacity (the few large transfers the
 // modes are for; short requests are measured away within a second), so
 // its step is that capacity over the WAN's own: a burst splits in
 // proportion to capacity. Connections just assigned count until the
