@@ -15,9 +15,7 @@
 struct member_walk {
 	__u32 key; /* jalur_members_index() */
 	__u32 mode;
-	__u32 wan; /* the best so far; JALUR_WAN_NONE */
-	__u32 weight;
-	__u64 score;
+	struct jalur_walk best;
 };
 
 /* One member per turn. A bpf_loop callback is verified once, where an
@@ -29,7 +27,7 @@ static long member_step(__u32 i, void *ctx)
 	struct jalur_wan_load none = { .rtt_us = JALUR_RTT_UNKNOWN }, *l;
 	struct jalur_member *m;
 	struct jalur_wan *wan;
-	__u64 *assigned, score;
+	__u64 *assigned;
 	__u32 id;
 
 	if (!ms || i >= ms->count || i >= JALUR_MAX_WANS)
@@ -47,32 +45,20 @@ static long member_step(__u32 i, void *ctx)
 	if (!l)
 		l = &none;
 	assigned = bpf_map_lookup_elem(&wan_assigned, &id);
-	score = jalur_member_score(w->mode, l, assigned ? *assigned : 0);
-	if (w->mode == JALUR_MODE_OVERFLOW && score < m->threshold) {
-		/* filled in order: the first with room takes it */
-		w->wan = id;
-		return 1;
-	}
-	if (w->wan == JALUR_WAN_NONE || jalur_ranks_before(score, m->weight, w->score, w->weight)) {
-		w->wan = id;
-		w->weight = m->weight;
-		w->score = score;
-	}
-	return 0;
+	return jalur_walk_member(&w->best, w->mode, m, l, assigned ? *assigned : 0);
 }
 
-/* The member a new connection of this policy goes to, or JALUR_WAN_NONE.
- * overflow with every member full: the least loaded of them. */
+/* The member a new connection of this policy goes to, or JALUR_WAN_NONE. */
 static __always_inline __u32 choose_member(__u32 policy_id, const struct jalur_policy *pol)
 {
 	struct member_walk w = {
 		.key = jalur_members_index(policy_id, pol->table),
 		.mode = pol->mode,
-		.wan = JALUR_WAN_NONE,
+		.best = { .wan = JALUR_WAN_NONE },
 	};
 
 	bpf_loop(JALUR_MAX_WANS, member_step, &w, 0);
-	return w.wan;
+	return w.best.wan;
 }
 
 /* Every new connection given a WAN, in every mode: the just-assigned count

@@ -63,4 +63,31 @@ JALUR_BALANCE_INLINE int jalur_ranks_before(__u64 score, __u32 weight, __u64 bes
 	return weight > best_weight;
 }
 
+/* A walk over a policy's members in order: the choice so far. */
+struct jalur_walk {
+	__u32 wan; /* JALUR_WAN_NONE until a member is seen */
+	__u32 weight;
+	__u64 score;
+};
+
+/* Considers one (live) member; returns 1 when the walk is decided: in
+ * overflow mode the first member with room takes the connection, and with
+ * every member full the least loaded does. */
+JALUR_BALANCE_INLINE int jalur_walk_member(struct jalur_walk *w, __u32 mode, const struct jalur_member *m,
+					   const struct jalur_wan_load *l, __u64 assigned)
+{
+	__u64 score = jalur_member_score(mode, l, assigned);
+
+	if (mode == JALUR_MODE_OVERFLOW && score < m->threshold) {
+		w->wan = m->wan;
+		return 1;
+	}
+	if (w->wan == JALUR_WAN_NONE || jalur_ranks_before(score, m->weight, w->score, w->weight)) {
+		w->wan = m->wan;
+		w->weight = m->weight;
+		w->score = score;
+	}
+	return 0;
+}
+
 #endif /* JALUR_BALANCE_H */

@@ -164,3 +164,18 @@ TEST_CASE("the shared ranking: least-loaded follows D'Hondt, overflow the measur
     big.assigned_base = 50;
     CHECK(jalur_member_score(JALUR_MODE_LEAST_LOADED, &big, 10) == JALUR_LOAD_ONE / 4);
 }
+
+TEST_CASE("the shared walk: overflow takes the first member with room, else the least loaded")
+{
+    const jalur_member first{0, 1, JALUR_LOAD_ONE / 2, 0}, second{1, 1, JALUR_LOAD_ONE / 2, 0};
+    jalur_wan_load full{JALUR_LOAD_ONE * 9 / 10, 0, 0, JALUR_RTT_UNKNOWN, 0};
+    jalur_wan_load fuller{JALUR_LOAD_ONE, 0, 0, JALUR_RTT_UNKNOWN, 0};
+    jalur_wan_load idle{0, 0, 0, JALUR_RTT_UNKNOWN, 0};
+    jalur_walk w{JALUR_WAN_NONE, 0, 0};
+    CHECK(jalur_walk_member(&w, JALUR_MODE_OVERFLOW, &first, &idle, 0) == 1);
+    CHECK(w.wan == 0);
+    w = {JALUR_WAN_NONE, 0, 0};
+    CHECK(jalur_walk_member(&w, JALUR_MODE_OVERFLOW, &first, &fuller, 0) == 0);
+    CHECK(jalur_walk_member(&w, JALUR_MODE_OVERFLOW, &second, &full, 0) == 0);
+    CHECK(w.wan == 1);
+}

@@ -16,20 +16,6 @@ uint64_t kbit_over(uint64_t bytes, Balancing::Clock::duration d)
     return us > 0 ? bytes * 8000 / static_cast<uint64_t>(us) : 0;
 }
 
-const char *mode_name(config::Mode m)
-{
-    switch (m) {
-    case config::Mode::LeastLoaded:
-        return "least-loaded";
-    case config::Mode::Overflow:
-        return "overflow";
-    case config::Mode::LowestLatency:
-        return "lowest-latency";
-    default:
-        return "";
-    }
-}
-
 } // namespace
 
 std::vector<Balancing::Learned> Balancing::tick(Clock::time_point now, const datapath::Datapath &dp,
@@ -132,35 +118,26 @@ metrics::Section Balancing::section(const config::Config &cfg, const control::Id
     std::vector<std::pair<std::string, std::string>> choices;
     for (const auto &p : cfg.policies) {
         auto pid = ids.policies.find(p.name);
-        if (!*mode_name(p.mode) || pid == ids.policies.end() || !applied)
+        if (!ranks_members(p.mode) || pid == ids.policies.end() || !applied)
             continue;
         auto e = applied->policies.find(pid->second);
         if (e == applied->policies.end())
             continue;
-        std::string choice;
-        uint64_t best = 0;
-        uint32_t best_weight = 0;
+        jalur_walk walk{JALUR_WAN_NONE, 0, 0};
         for (const auto &m : e->second.members) {
             auto pub = published_.find(m.wan);
             auto as = assigned_.find(m.wan);
             if (pub == published_.end())
                 continue;
-            uint64_t score = jalur_member_score(e->second.params.mode, &pub->second,
-                                                as == assigned_.end() ? 0 : as->second);
-            std::string name;
-            for (const auto &[n, i] : ids.wans)
-                if (i == m.wan)
-                    name = n;
-            if (p.mode == config::Mode::Overflow && score < m.threshold) {
-                choice = name;
+            jalur_member dm{m.wan, m.weight, m.threshold, 0};
+            if (jalur_walk_member(&walk, e->second.params.mode, &dm, &pub->second,
+                                  as == assigned_.end() ? 0 : as->second))
                 break;
-            }
-            if (choice.empty() || jalur_ranks_before(score, m.weight, best, best_weight)) {
-                choice = name;
-                best = score;
-                best_weight = m.weight;
-            }
         }
+        std::string choice;
+        for (const auto &[n, i] : ids.wans)
+            if (i == walk.wan)
+                choice = n;
         choices.emplace_back(p.name, choice);
     }
     return metrics::Section{

@@ -23,6 +23,9 @@
 
 namespace jalur::agent {
 
+// Whether a mode ranks members by what is measured here (not by slots).
+inline bool ranks_members(config::Mode m) { return m != config::Mode::Hash && m != config::Mode::Nth; }
+
 class Balancing {
 public:
     using Clock = std::chrono::steady_clock;
@@ -54,7 +57,6 @@ private:
         bool started = false;
         balancer::LatencySmoother latency;
         jalur_wan_rtt rtt_seen{};
-        uint64_t assigned = 0;
     };
     std::map<std::string, Wan> wans_;
     balancer::LoadTracker tracker_;

@@ -16,7 +16,7 @@ bool measured(const config::Config &cfg)
 {
     return std::any_of(cfg.wans.begin(), cfg.wans.end(), [](const config::Wan &w) { return w.bandwidth.has_value(); }) ||
            std::any_of(cfg.policies.begin(), cfg.policies.end(),
-                       [](const config::Policy &p) { return p.mode != config::Mode::Hash && p.mode != config::Mode::Nth; });
+                       [](const config::Policy &p) { return ranks_members(p.mode); });
 }
 
 } // namespace
