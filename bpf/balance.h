@@ -12,6 +12,8 @@
 #include "maps.h"
 #include "parsing.h"
 
+#define JALUR_RTT_SAMPLE_EVERY 4 /* a power of two */
+
 struct member_walk {
 	__u32 key; /* jalur_members_index() */
 	__u32 mode;
@@ -78,6 +80,11 @@ static __always_inline void handshake_sent(const struct packet *p, __u32 wan)
 	struct jalur_handshake h = { .wan = wan };
 
 	if (p->proto != IPPROTO_TCP || (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
+		return;
+	/* one connection in JALUR_RTT_SAMPLE_EVERY (by its ephemeral port, which
+	 * the client picks at random): an LRU update costs as much as the rest
+	 * of a new connection's decision, and a few samples a second suffice */
+	if (bpf_ntohs(p->sport) & (JALUR_RTT_SAMPLE_EVERY - 1))
 		return;
 	__builtin_memcpy(k.remote, p->daddr, sizeof(k.remote));
 	k.remote_port = p->dport;

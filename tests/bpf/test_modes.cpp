@@ -180,11 +180,15 @@ TEST_CASE("passive handshake RTT: a SYN out and its SYN-ACK back through the sam
     t.fx.run_tc_wan(frame(server, client, 443, 40000, 0x12), BpfFixture::ifindex_of(wan ^ 1));
     CHECK(t.fx.dp().wan_rtt_sum(wan).samples == 0);
     // its own: one sample (the other WAN's SYN-ACK consumed nothing it should not)
-    t.fx.wan_for(frame(client, server, 40002, 443, 0x02));
-    t.fx.run_tc_wan(frame(server, client, 443, 40002, 0x12), BpfFixture::ifindex_of(0));
-    t.fx.run_tc_wan(frame(server, client, 443, 40002, 0x12), BpfFixture::ifindex_of(0)); // retransmitted
+    t.fx.wan_for(frame(client, server, 40004, 443, 0x02));
+    t.fx.run_tc_wan(frame(server, client, 443, 40004, 0x12), BpfFixture::ifindex_of(0));
+    t.fx.run_tc_wan(frame(server, client, 443, 40004, 0x12), BpfFixture::ifindex_of(0)); // retransmitted
     auto rtt = t.fx.dp().wan_rtt_sum(0);
     CHECK(rtt.samples == 1);
     CHECK(rtt.sum_us < 1000000);
     CHECK(t.fx.dp().wan_rtt_sum(1).samples == 0);
+    // one connection in four is sampled, by its source port
+    t.fx.wan_for(frame(client, server, 40005, 443, 0x02));
+    t.fx.run_tc_wan(frame(server, client, 443, 40005, 0x12), BpfFixture::ifindex_of(0));
+    CHECK(t.fx.dp().wan_rtt_sum(0).samples == 1);
 }
