@@ -12,6 +12,9 @@
 # per second (iperf3, 64-byte payloads, 8 flows, unlimited rate) and new TCP
 # connections per second (2 clients, short HTTP connections). Prints a
 # Markdown table with min/median/max of the ratios jalur/nft and jalur/plain.
+# A measurement that fails (iperf3 refused, timed out or printed no result)
+# is recorded as failed: the other measurements and rounds go on, the
+# figures use the rounds that worked, and the table says how many failed.
 #
 #   sudo bash bench/forwarding.sh [ROUNDS]        (default 3; ~40 s a round)
 source "$(dirname "$0")/lib.sh"
@@ -75,29 +78,62 @@ conns_per_s() {
   echo $((n * 1000000000 / ($(date +%s%N) - t0)))
 }
 
+# measure CMD...: its number, or "failed" (its stderr kept in the temp dir)
+measure() {
+  local v
+  if v=$("$@" 2>>"$E2E_TMP/measure.err") && [[ $v =~ ^[0-9]+$ ]]; then
+    echo "$v"
+  else
+    echo "round $r $way: $1 failed: $(tail -1 "$E2E_TMP/measure.err" 2>/dev/null)" >&2
+    echo failed
+  fi
+}
+
 declare -A R
 for ((r = 1; r <= rounds; r++)); do
   for way in jalur nft plain jalur-no-dhcp; do
     setup "$way"
-    R[$way,tcp,$r]=$(tcp_mbps)
-    R[$way,udp,$r]=$(udp_pps)
-    R[$way,conn,$r]=$(conns_per_s)
+    R[$way,tcp,$r]=$(measure tcp_mbps)
+    R[$way,udp,$r]=$(measure udp_pps)
+    R[$way,conn,$r]=$(measure conns_per_s)
     teardown "$way"
     echo "round $r $way: tcp ${R[$way,tcp,$r]} Mbit/s, udp ${R[$way,udp,$r]} pkt/s, ${R[$way,conn,$r]} conn/s" >&2
   done
 done
 
-# min/median/max of jalur/OTHER over the rounds (each round side by side)
+# "" or " (N of M failed)"
+failures() { # COUNT
+  (($1 == 0)) || echo " ($1 of $rounds failed)"
+}
+# min/median/max of jalur/OTHER over the rounds where both worked (each
+# round side by side)
 ratios() { # METRIC OTHER [WAY]
-  local r vals=() way=${3:-jalur}
+  local r vals=() way=${3:-jalur} failed=0
   for ((r = 1; r <= rounds; r++)); do
+    if [[ ${R[$way,$1,$r]} == failed || ${R[$2,$1,$r]} == failed ]]; then
+      failed=$((failed + 1))
+      continue
+    fi
     vals+=("$(python3 -c "print(${R[$way,$1,$r]} / max(1, ${R[$2,$1,$r]}))")")
   done
+  if ((${#vals[@]} == 0)); then
+    echo "failed$(failures $failed)"
+    return
+  fi
   printf '%s\n' "${vals[@]}" | sort -g | awk '{v[NR]=$1} END {printf "%.2f / %.2f / %.2f", v[1], v[int((NR+1)/2)], v[NR]}'
+  failures $failed
 }
 medians() { # METRIC WAY
-  local r
-  for ((r = 1; r <= rounds; r++)); do echo "${R[$2,$1,$r]}"; done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+  local r failed=0 vals=()
+  for ((r = 1; r <= rounds; r++)); do
+    if [[ ${R[$2,$1,$r]} == failed ]]; then failed=$((failed + 1)); else vals+=("${R[$2,$1,$r]}"); fi
+  done
+  if ((${#vals[@]} == 0)); then
+    echo "failed$(failures $failed)"
+    return
+  fi
+  printf '%s\n' "${vals[@]}" | sort -n | awk '{v[NR]=$1} END {printf "%s", v[int((NR+1)/2)]}'
+  failures $failed
 }
 
 echo "@@ forwarding"
@@ -109,8 +145,11 @@ for m in tcp:Mbit/s udp:packets/s conn:connections/s; do
 done
 echo
 # targets: the median ratio of each round's jalur against the other way
-median_ratio() { ratios "$@" | awk -F' / ' '{print $2}'; }
-met() { python3 -c "import sys; print('yes' if float(sys.argv[1]) >= float(sys.argv[2]) else 'no')" "$1" "$2"; }
+median_ratio() { ratios "$@" | awk -F' / ' '/^failed/ {print "failed"; next} {print $2}'; }
+met() {
+  [[ $1 == failed ]] && { echo "no (not measured)"; return; }
+  python3 -c "import sys; print('yes' if float(sys.argv[1]) >= float(sys.argv[2]) else 'no')" "$1" "$2"
+}
 echo "@@ targets"
 for m in tcp:TCP udp:UDP; do
   k=${m%%:*} label=${m#*:}

@@ -69,6 +69,7 @@ bench metrics_scrape 120 "$build/bench/metrics_scrape" 1000000
 bench transition_cost 120 "$build/bench/transition_cost" 40
 bench forwarding 300 bash "$src/bench/forwarding.sh" 3
 bench aggregation 180 bash "$src/bench/aggregation.sh" 20
+bench modes 900 bash "$src/bench/modes.sh" 20
 bench failover_time 480 bash "$src/bench/failover_time.sh" 20 \
   fast-carrier fast-blackhole default-carrier probes-only-blackhole passive
 bench run_time_stats 120 bash "$src/bench/run_time_stats.sh" 500

@@ -11,6 +11,7 @@
 #ifndef JALUR_BPF_DECIDE_H
 #define JALUR_BPF_DECIDE_H
 
+#include "balance.h"
 #include "counters.h"
 #include "flow_reset.h"
 #include "flow_table.h"
@@ -94,18 +95,25 @@ static __always_inline __u32 select_wan(__u32 policy_id, struct jalur_policy *po
 		}
 	}
 
-	if (pol->mode == JALUR_MODE_NTH) {
-		/* a dry run takes the next connection's turn without using it */
-		idx = why ? (__u32)pol->nth_counter : __sync_fetch_and_add(&pol->nth_counter, 1);
-		WHY(pick, JALUR_WHY_PICK_NTH);
+	if (pol->mode >= JALUR_MODE_LEAST_LOADED) {
+		/* reads the members' load and latency, writes nothing */
+		wan = choose_member(policy_id, pol);
+		WHY(pick, JALUR_WHY_PICK_RANKED);
+		WHY(slot_wan, wan);
 	} else {
-		idx = jalur_classifier_hash(pol->fields, p->saddr, p->daddr, p->sport, p->dport);
-		WHY(pick, JALUR_WHY_PICK_HASH);
-		WHY(hash, idx);
+		if (pol->mode == JALUR_MODE_NTH) {
+			/* a dry run takes the next connection's turn without using it */
+			idx = why ? (__u32)pol->nth_counter : __sync_fetch_and_add(&pol->nth_counter, 1);
+			WHY(pick, JALUR_WHY_PICK_NTH);
+		} else {
+			idx = jalur_classifier_hash(pol->fields, p->saddr, p->daddr, p->sport, p->dport);
+			WHY(pick, JALUR_WHY_PICK_HASH);
+			WHY(hash, idx);
+		}
+		wan = slot_wan(policy_id, pol->table, jalur_slot_of(idx));
+		WHY(slot, jalur_slot_of(idx));
+		WHY(slot_wan, wan);
 	}
-	wan = slot_wan(policy_id, pol->table, jalur_slot_of(idx));
-	WHY(slot, jalur_slot_of(idx));
-	WHY(slot_wan, wan);
 	if (!live_wan(wan))
 		return JALUR_WAN_NONE;
 
@@ -277,6 +285,7 @@ static __always_inline int decide_why(int parsed, struct packet *p, __u32 pkt_le
 			if (s)
 				s->moved_flows++;
 		}
+		count_assigned(wan);
 		mark_for(v, w, wan, p, pkt_len, f->flags, why);
 		return 0;
 	}
@@ -351,6 +360,8 @@ static __always_inline int decide_why(int parsed, struct packet *p, __u32 pkt_le
 		if (s)
 			s->new_flows++;
 	}
+	count_assigned(wan);
+	handshake_sent(p, wan);
 	mark_for(v, w, wan, p, pkt_len, flags, why);
 	return 0;
 }

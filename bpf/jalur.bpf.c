@@ -9,6 +9,7 @@
  *   LAN port tc:     inspect DHCP/RA on bridge ports without native XDP
  *   WAN ingress tc:  rx counters, pin inbound connections to their WAN
  */
+#include "balance.h"
 #include "common.h"
 #include "counters.h"
 #include "decide.h"
@@ -162,6 +163,7 @@ int jalur_tc_wan(struct __sk_buff *skb)
 	if ((p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK)) {
 		if (s)
 			s->synack_in++;
+		handshake_answered(&p, *wan);
 	} else if (p.tcp_flags & TCP_FLAG_SYN) {
 		/* a connection opened from outside (a port forward): its LAN
 		 * host's replies must leave by this WAN, whatever the balancer says */

@@ -218,4 +218,47 @@ struct {
 	__type(value, struct jalur_dhcp_buf);
 } dhcp_scratch SEC(".maps");
 
+/* Balancing by load and latency (bpf/balance.h); structs in
+ * include/jalur/datapath.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, JALUR_MAX_POLICIES * JALUR_SLOT_TABLES);
+	__type(key, __u32);
+	__type(value, struct jalur_members);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} members SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, JALUR_MAX_WANS);
+	__type(key, __u32);
+	__type(value, struct jalur_wan_load);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} wan_load SEC(".maps");
+
+/* shared, not per-CPU: a decision on one CPU must count what others just assigned */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, JALUR_MAX_WANS);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} wan_assigned SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, JALUR_DEFAULT_HANDSHAKES);
+	__type(key, struct jalur_handshake_key);
+	__type(value, struct jalur_handshake);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} handshakes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, JALUR_MAX_WANS);
+	__type(key, __u32);
+	__type(value, struct jalur_wan_rtt);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} wan_rtt SEC(".maps");
+
 #endif

@@ -70,6 +70,10 @@ enum jalur_field {
 enum jalur_mode {
 	JALUR_MODE_HASH = 0, /* slot = hash(fields) */
 	JALUR_MODE_NTH = 1,  /* slot = per-policy counter: weighted round robin */
+	/* by the members' load and latency (include/jalur/balance.h), not slots */
+	JALUR_MODE_LEAST_LOADED = 2,   /* lowest load per capacity, just-assigned counted */
+	JALUR_MODE_OVERFLOW = 3,       /* the first member in order under its threshold */
+	JALUR_MODE_LOWEST_LATENCY = 4, /* lowest smoothed handshake RTT */
 };
 
 enum jalur_affinity_mode {
@@ -245,6 +249,74 @@ enum jalur_reason {
 	JALUR_R_FLOW_ENDING_DROP, /* ... that cannot be answered (no ACK, a reset, IP options,
 				     IPv6 extension headers): dropped, its WAN is gone */
 	JALUR_R_MAX,
+};
+
+/*
+ * Balancing by load and latency (the modes from JALUR_MODE_LEAST_LOADED on).
+ * The agent measures and publishes; the data path decides once per new
+ * connection (include/jalur/balance.h) and never on an established one.
+ */
+#define JALUR_LOAD_ONE 65536u /* fixed point: a WAN's whole capacity */
+#define JALUR_RTT_UNKNOWN 0xffffffffu
+
+/* map "members": array, jalur_members_index(policy, table) -> this: the
+ * policy's active members (its best live tier) in config order, double
+ * buffered with its slot table (struct jalur_policy.table). */
+struct jalur_member {
+	__u32 wan;
+	__u32 weight;
+	__u32 threshold; /* overflow: load (JALUR_LOAD_ONE = capacity) it fills up to */
+	__u32 pad;
+};
+
+struct jalur_members {
+	__u32 count;
+	__u32 pad;
+	struct jalur_member m[JALUR_MAX_WANS];
+};
+
+static inline __u32 jalur_members_index(__u32 policy, __u32 table)
+{
+	return policy * JALUR_SLOT_TABLES + (table & 1);
+}
+
+/* map "wan_load": array, WAN id -> this, written by the agent a few times a
+ * second; the data path only reads it. */
+struct jalur_wan_load {
+	__u64 load;          /* measured throughput over capacity (the busier direction), JALUR_LOAD_ONE = full */
+	__u64 step;          /* what one new connection is expected to add to load */
+	__u64 assigned_base; /* wan_assigned already reflected in load: the rest were just assigned */
+	__u32 rtt_us;        /* smoothed handshake RTT with hysteresis; JALUR_RTT_UNKNOWN */
+	__u32 pad;
+};
+
+/* map "wan_assigned": array, WAN id -> new connections given this WAN (every
+ * mode), added to atomically: a burst of new connections on many CPUs must
+ * see each other at once. */
+
+/* map "handshakes": LRU hash, a TCP SYN sent through a WAN, keyed by what its
+ * SYN-ACK carries back before NAT is undone: the remote end and the local
+ * port (masquerade keeps the port unless it clashes: then no sample). */
+struct jalur_handshake_key {
+	__u32 remote[4];
+	__u16 remote_port;
+	__u16 local_port;
+	__u8 family;
+	__u8 pad[3];
+};
+
+struct jalur_handshake {
+	__u64 syn_ns;
+	__u32 wan;
+	__u32 pad;
+};
+
+#define JALUR_DEFAULT_HANDSHAKES 16384u
+
+/* map "wan_rtt": per-CPU array, WAN id -> SYN to SYN-ACK times measured. */
+struct jalur_wan_rtt {
+	__u64 samples;
+	__u64 sum_us;
 };
 
 #endif /* JALUR_DATAPATH_H */

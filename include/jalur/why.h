@@ -32,6 +32,7 @@ enum jalur_why_pick {
 	JALUR_WHY_PICK_AFFINITY, /* a live affinity entry */
 	JALUR_WHY_PICK_HASH,     /* the classifier hash's slot */
 	JALUR_WHY_PICK_NTH,      /* the next connection's turn */
+	JALUR_WHY_PICK_RANKED,   /* least-loaded, overflow or lowest-latency: the best-ranked member */
 };
 
 struct jalur_why {

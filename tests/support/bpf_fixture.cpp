@@ -203,6 +203,21 @@ void BpfFixture::set_policy(uint32_t id, std::vector<balancer::Member> members, 
     check(datapath::publish_policy(*dp_, id, params, table));
 }
 
+void BpfFixture::set_ranked_policy(uint32_t id, uint32_t mode, const std::vector<control::MemberSpec> &members)
+{
+    std::vector<balancer::Member> hashed;
+    for (const auto &m : members)
+        hashed.push_back({m.wan, m.weight, "wan" + std::to_string(m.wan)});
+    datapath::PolicyParams params;
+    params.mode = mode;
+    check(datapath::publish_policy(*dp_, id, params, balancer::build_hash_slots(hashed), members));
+}
+
+void BpfFixture::set_wan_load(uint32_t wan, const jalur_wan_load &load)
+{
+    check(dp_->wan_load().update(&wan, &load));
+}
+
 void BpfFixture::set_default_policy(uint32_t policy)
 {
     check(datapath::publish_rules(*dp_, {}, policy, 0xffffffffu));

@@ -55,6 +55,10 @@ public:
 
     // Policy `id` balancing over members (ids, weights) by hash or nth.
     void set_policy(uint32_t id, std::vector<balancer::Member> members, datapath::PolicyParams params = {});
+    // Policy `id` in a load or latency mode over these members (config order).
+    void set_ranked_policy(uint32_t id, uint32_t mode, const std::vector<control::MemberSpec> &members);
+    // What the agent publishes of a WAN's load, capacity and latency.
+    void set_wan_load(uint32_t wan, const jalur_wan_load &load);
     // No rules: every flow goes to `policy`.
     void set_default_policy(uint32_t policy);
 

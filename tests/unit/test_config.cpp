@@ -533,7 +533,7 @@ TEST_CASE("config: unknown WAN key")
 {
     CHECK(error(kTwoIsps + "    wieght: 2\n") ==
           "t.yaml:7:5: unknown key 'wieght' in wans[1] (expected one of: name, interface, gateway, gateway6, "
-          "weight, tier, fwmark, table, health, nat, nat6, quota)");
+          "weight, tier, fwmark, table, health, nat, nat6, quota, bandwidth)");
 }
 
 TEST_CASE("config: bad WAN values")
@@ -658,7 +658,8 @@ TEST_CASE("config: a classifier must be one of the nine RouterOS names")
 TEST_CASE("config: bad policy choices")
 {
     const std::string head = kTwoIsps + "policies:\n  - name: p\n    members: [isp1]\n";
-    CHECK(error(head + "    mode: random\n") == "t.yaml:10:11: policies[0].mode: expected one of hash|nth, got 'random'");
+    CHECK(error(head + "    mode: random\n") == "t.yaml:10:11: policies[0].mode: expected one of "
+          "hash|nth|least-loaded|overflow|lowest-latency, got 'random'");
     CHECK(error(head + "    fallback: other\n") ==
           "t.yaml:10:15: policies[0].fallback: expected one of main|drop, got 'other'");
     CHECK(error(head + "    affinity: dst-address\n") ==
@@ -674,7 +675,7 @@ TEST_CASE("config: bad policy choices")
           "plain seconds, got '8d'");
     CHECK(error(head + "    strategy: x\n") ==
           "t.yaml:10:5: unknown key 'strategy' in policies[0] (expected one of: name, classifier, mode, members, "
-          "fallback, affinity, affinity_timeout, failback)");
+          "fallback, affinity, affinity_timeout, failback, overflow_at)");
 }
 
 TEST_CASE("config: policy members")

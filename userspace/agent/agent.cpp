@@ -134,6 +134,10 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
     if (!beat)
         return beat.error();
     a->heartbeat_ = beat.value();
+    auto measure = a->loop_->every(Balancing::kTick, [self] { self->measure_balancing(); });
+    if (!measure)
+        return measure.error();
+    a->balancing_timer_ = measure.value();
     spdlog::info("jalur running: {} WAN(s), {} polic{}, {} rule(s), pins in {}", c.wans.size(), c.policies.size(),
                  c.policies.size() == 1 ? "y" : "ies", c.rules.size(), c.bpffs);
     std::string wans;

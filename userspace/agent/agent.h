@@ -9,6 +9,7 @@
 
 #include "agent/admin_store.h"
 #include "agent/announced.h"
+#include "agent/balancing.h"
 #include "agent/instance.h"
 #include "agent/quota_section.h"
 #include "agent/quota_store.h"
@@ -129,6 +130,9 @@ private:
     void publish_dashboard(); // once a second: each WAN's byte counters into the throughput history, admin states
 
     void on_signal(int sig); // TERM/INT stop, HUP reloads
+    // agent/balancing_wiring.cpp
+    void measure_balancing();
+    void publish_balancing();
 
     // the host section and NAT (agent/host_wiring.cpp): written where they
     // differ from control::plan_host; put back at stop
@@ -179,6 +183,8 @@ private:
     int heartbeat_ = -1;                          // timer id
     std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
     std::shared_ptr<metrics::ThroughputHistory> throughput_ = std::make_shared<metrics::ThroughputHistory>();
+    Balancing balancing_;                         // load, capacity and latency for the data path
+    int balancing_timer_ = -1;                    // timer id
     metrics::StateBoard board_; // before exporter_: the exporter reads it until it is gone
     std::unique_ptr<metrics::Exporter> exporter_;
     std::unique_ptr<ctl::Server> ctl_; // the control socket (reload_command.h)

@@ -63,6 +63,7 @@ void Agent::publish_sections()
         board_.set_section("rogue_dhcp_servers", rogue_servers_section(rogue_->alerts()));
     if (notifier_)
         board_.set_section("notify", notify_section(notifier_->stats()));
+    publish_balancing();
 }
 
 void Agent::publish_dashboard()
@@ -79,6 +80,8 @@ void Agent::publish_dashboard()
 
 void Agent::on_round(const std::string &wan, const health::Round &r)
 {
+    if (r.answered)
+        balancing_.probe_rtt(wan, Balancing::Clock::now(), r.rtt);
     const auto *h = monitor_ ? monitor_->health(wan) : nullptr;
     board_.edit([&](metrics::Board &b) {
         auto *v = b.wan(wan);

@@ -91,6 +91,8 @@ const char *pick_name(uint32_t p)
         return "hash";
     case JALUR_WHY_PICK_NTH:
         return "nth";
+    case JALUR_WHY_PICK_RANKED:
+        return "ranked";
     }
     return "none";
 }
@@ -213,6 +215,10 @@ std::string why_text(const control::Core &core, const jalur_why &w, const std::s
             line("hash", hex(w.hash) + " of the classifier's fields -> slot " + std::to_string(w.slot) + " of " +
                              std::to_string(JALUR_SLOTS) + " -> " +
                              (w.slot_wan == JALUR_WAN_NONE ? std::string("no WAN") : wan(w.slot_wan)));
+        else if (w.pick == JALUR_WHY_PICK_RANKED)
+            line("ranked", "the member ranked best by load, capacity or latency now -> " +
+                               (w.slot_wan == JALUR_WAN_NONE ? std::string("no WAN") : wan(w.slot_wan)) +
+                               " (the next connection may rank them differently)");
         else if (w.pick == JALUR_WHY_PICK_NTH)
             line("nth", "the next connection takes slot " + std::to_string(w.slot) + " -> " +
                             (w.slot_wan == JALUR_WAN_NONE ? std::string("no WAN") : wan(w.slot_wan)));

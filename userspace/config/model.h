@@ -137,6 +137,18 @@ struct Quota {
 // Whether two health settings probe the same way (`where` aside).
 bool same_probing(const Health &a, const Health &b);
 
+// A WAN's capacity each way (issue 25), in kbit/s; 0: not known.
+struct Bandwidth {
+    bool learn = false; // `auto`: learned from the goodput the WAN carries (balancer/capacity.h)
+    uint64_t down_kbit = 0;
+    uint64_t up_kbit = 0;
+    Location where;
+    bool operator==(const Bandwidth &o) const
+    {
+        return learn == o.learn && down_kbit == o.down_kbit && up_kbit == o.up_kbit;
+    }
+};
+
 struct Wan {
     std::string name;      // [a-z0-9_-], unique; the stable identity of the WAN
     std::string interface;
@@ -144,7 +156,9 @@ struct Wan {
     std::optional<std::string> gateway;  // IPv4 address or "auto"; unset: no IPv4
     std::optional<std::string> gateway6; // IPv6 address or "auto"; unset: no IPv6
     uint32_t weight = 1;  // default weight in policies that don't override it
+    bool weight_auto = false; // `weight: auto`: from the capacity, in hash mode
     uint32_t tier = 1;    // default tier in policies that don't override it
+    std::optional<Bandwidth> bandwidth; // unset: not known (load modes refuse such a member)
     uint32_t fwmark = 0;  // within fwmark_mask, unique, non-zero
     uint32_t table = 0;   // routing table id, unique, not 0/253/254/255
     // unset in the file: derived from the WAN's position, and kept by a
@@ -164,9 +178,13 @@ struct Member {
     uint32_t weight = 1;
     uint32_t tier = 1;
     Location where;
+    bool weight_auto = false; // from the WAN's capacity (configured or learned)
 };
 
-enum class Mode { Hash, Nth };
+enum class Mode { Hash, Nth, LeastLoaded, Overflow, LowestLatency };
+
+// Whether a mode ranks members by their load (and so needs capacities).
+inline bool by_load(Mode m) { return m == Mode::LeastLoaded || m == Mode::Overflow; }
 enum class Fallback { Main, Drop };
 enum class Affinity { None, SrcAddress, BothAddresses };
 
@@ -191,6 +209,7 @@ struct Policy {
     Affinity affinity = Affinity::None;
     std::chrono::seconds affinity_timeout{600};
     Failback failback;
+    uint32_t overflow_at = 80; // overflow: percent of its capacity a member fills before the next
     uint32_t id = 0; // data path policy id: index in `policies`
     Location where;
 };

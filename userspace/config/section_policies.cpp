@@ -3,6 +3,7 @@
 // which policy takes traffic no rule matches. Without `policies`, one policy
 // "default" balances every WAN by its own weight and tier: the two-ISP site
 // needs nothing more.
+#include "config/capacity.h"
 #include "config/sections.h"
 
 #include "balancer/classifier.h"
@@ -46,11 +47,11 @@ std::optional<Member> parse_member(Diagnostics &d, const Value &item, const Conf
         d.error(name->at, name->path + ": no WAN named '" + *wan_name + "' (WANs: " + join(wan_names(cfg)) + ")");
         return std::nullopt;
     }
-    Member member{w->name, w->weight, w->tier, name->at};
+    Member member{w->name, w->weight, w->tier, name->at, w->weight_auto};
     if (m) {
         if (const Value *v = m->get("weight"))
-            if (auto n = read_uint(d, *v, 1, 255))
-                member.weight = static_cast<uint32_t>(*n);
+            if (auto n = read_weight(d, *v, &member.weight_auto))
+                member.weight = *n;
         if (const Value *v = m->get("tier"))
             if (auto n = read_uint(d, *v, 1, 16))
                 member.tier = static_cast<uint32_t>(*n);
@@ -96,8 +97,8 @@ std::optional<Failback> parse_failback(Diagnostics &d, const Value &v)
 
 void parse_one(Diagnostics &d, const Value &item, Config &cfg)
 {
-    MapReader m(d, item,
-                {"name", "classifier", "mode", "members", "fallback", "affinity", "affinity_timeout", "failback"});
+    MapReader m(d, item, {"name", "classifier", "mode", "members", "fallback", "affinity", "affinity_timeout",
+                          "failback", "overflow_at"});
     if (!m.ok())
         return;
     Policy p;
@@ -127,8 +128,21 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg)
         }
     }
     if (const Value *v = m.get("mode"))
-        if (auto mode = read_choice<Mode>(d, *v, {{"hash", Mode::Hash}, {"nth", Mode::Nth}}))
+        if (auto mode = read_choice<Mode>(d, *v, {{"hash", Mode::Hash},
+                                                  {"nth", Mode::Nth},
+                                                  {"least-loaded", Mode::LeastLoaded},
+                                                  {"overflow", Mode::Overflow},
+                                                  {"lowest-latency", Mode::LowestLatency}}))
             p.mode = *mode;
+    if (const Value *v = m.get("overflow_at")) {
+        if (auto share = read_percent(d, *v))
+            p.overflow_at = *share;
+        if (p.mode != Mode::Overflow)
+            d.error(v->at, v->path + ": only mode overflow fills members up to a share (this policy's mode is " +
+                               (m.get("mode") && m.get("mode")->node.IsScalar() ? m.get("mode")->node.Scalar()
+                                                                                : std::string("hash")) +
+                               ")");
+    }
     if (const Value *v = m.get("fallback"))
         if (auto f = read_choice<Fallback>(d, *v, {{"main", Fallback::Main}, {"drop", Fallback::Drop}}))
             p.fallback = *f;
@@ -173,8 +187,9 @@ void parse_policies(Diagnostics &d, const SectionInput &in, Config &cfg)
         p.fields = *balancer::classifier_fields(p.classifier);
         p.where = in.top;
         for (const auto &w : cfg.wans)
-            p.members.push_back({w.name, w.weight, w.tier, w.where});
+            p.members.push_back({w.name, w.weight, w.tier, w.where, w.weight_auto});
         cfg.policies.push_back(p);
+        check_capacities(d, cfg);
         return;
     }
     const Value &v = *in.value;
@@ -191,6 +206,7 @@ void parse_policies(Diagnostics &d, const SectionInput &in, Config &cfg)
         }
         parse_one(d, items[i], cfg);
     }
+    check_capacities(d, cfg);
 }
 
 void parse_default_policy(Diagnostics &d, const SectionInput &in, Config &cfg)

@@ -2,6 +2,7 @@
 // `wans`: the uplinks. Each gets a packet mark (within fwmark_mask) and a
 // routing table; the mark selects the table by an `ip rule`, so both must be
 // unique. Unset marks and tables are derived from the WAN's position.
+#include "config/capacity.h"
 #include "config/sections.h"
 
 #include "jalur/datapath.h"
@@ -48,7 +49,7 @@ std::optional<std::string> read_gateway(Diagnostics &d, const Value &v, int fami
 void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origin> &origins)
 {
     MapReader m(d, item, {"name", "interface", "gateway", "gateway6", "weight", "tier", "fwmark", "table", "health", "nat", "nat6",
-                          "quota"});
+                          "quota", "bandwidth"});
     if (!m.ok())
         return;
     Wan w;
@@ -90,8 +91,10 @@ void parse_one(Diagnostics &d, const Value &item, Config &cfg, std::vector<Origi
     if (!m.get("gateway") && !m.get("gateway6"))
         w.gateway = "auto";
     if (const Value *v = m.get("weight"))
-        if (auto n = read_uint(d, *v, 1, 255))
-            w.weight = static_cast<uint32_t>(*n);
+        if (auto n = read_weight(d, *v, &w.weight_auto))
+            w.weight = *n;
+    if (const Value *v = m.get("bandwidth"))
+        w.bandwidth = read_bandwidth(d, *v);
     if (const Value *v = m.get("tier"))
         if (auto n = read_uint(d, *v, 1, 16))
             w.tier = static_cast<uint32_t>(*n);

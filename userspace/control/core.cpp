@@ -113,4 +113,14 @@ bool Core::set_gateways(const std::string &wan, const std::optional<Prefix> &gat
     return true;
 }
 
+bool Core::set_learned_capacity(const std::string &wan, uint64_t down_kbit, uint64_t up_kbit)
+{
+    auto &f = world_.wans[wan];
+    if (f.learned_down_kbit == down_kbit && f.learned_up_kbit == up_kbit)
+        return false;
+    f.learned_down_kbit = down_kbit;
+    f.learned_up_kbit = up_kbit;
+    return true;
+}
+
 } // namespace jalur::control

@@ -36,6 +36,8 @@ public:
     bool set_over_quota(const std::string &wan, bool over);
     bool set_gateways(const std::string &wan, const std::optional<Prefix> &gateway4,
                       const std::optional<Prefix> &gateway6);
+    // `bandwidth: auto`: what the WAN was learned to carry (weight: auto follows it).
+    bool set_learned_capacity(const std::string &wan, uint64_t down_kbit, uint64_t up_kbit);
 
     bool any_live() const;
     Desired desired() const { return plan(cfg_, world_, ids_, last_live_); }

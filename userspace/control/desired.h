@@ -43,9 +43,18 @@ struct WanEntry {
     bool operator==(const WanEntry &) const = default;
 };
 
+// A member the load and latency modes rank (include/jalur/balance.h).
+struct MemberSpec {
+    uint32_t wan = 0;       // data path WAN id
+    uint32_t weight = 1;
+    uint32_t threshold = 0; // overflow: the load it fills up to, JALUR_LOAD_ONE = its capacity
+    bool operator==(const MemberSpec &) const = default;
+};
+
 struct PolicyEntry {
     PolicyParams params;
     balancer::SlotTable slots;
+    std::vector<MemberSpec> members; // the active members, in config order
     bool operator==(const PolicyEntry &) const = default;
 };
 

@@ -2,6 +2,7 @@
 #include "control/plan.h"
 
 #include "balancer/tiers.h"
+#include "control/capacity.h"
 #include "control/quota_plan.h"
 #include "control/translate.h"
 
@@ -43,6 +44,7 @@ DatapathState plan_datapath(const config::Config &cfg, const World &world, const
             const auto *w = cfg.wan(name);
             return w && live(state_of(*w));
         });
+        apply_auto_weights(cfg, p, world, tiered);
         for (auto &m : tiered) {
             const auto *w = cfg.wan(m.member.name);
             if (!w)
@@ -60,6 +62,7 @@ DatapathState plan_datapath(const config::Config &cfg, const World &world, const
         if (all_down) // the last resort, not each policy's fallback (main and unreachable pass it unmarked)
             e.params.fallback = JALUR_FALLBACK_MAIN;
         e.slots = p.mode == config::Mode::Nth ? balancer::build_nth_slots(members) : balancer::build_hash_slots(members);
+        e.members = ranked_members(p, members);
         d.policies[pid] = std::move(e);
     }
     auto rules = plan_rules(cfg, ids.policies, [&](const std::string &ifname) {

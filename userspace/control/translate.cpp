@@ -69,7 +69,23 @@ PolicyParams policy_params(const config::Policy &p)
 {
     PolicyParams params;
     params.fields = p.fields;
-    params.mode = p.mode == config::Mode::Nth ? JALUR_MODE_NTH : JALUR_MODE_HASH;
+    switch (p.mode) {
+    case config::Mode::Hash:
+        params.mode = JALUR_MODE_HASH;
+        break;
+    case config::Mode::Nth:
+        params.mode = JALUR_MODE_NTH;
+        break;
+    case config::Mode::LeastLoaded:
+        params.mode = JALUR_MODE_LEAST_LOADED;
+        break;
+    case config::Mode::Overflow:
+        params.mode = JALUR_MODE_OVERFLOW;
+        break;
+    case config::Mode::LowestLatency:
+        params.mode = JALUR_MODE_LOWEST_LATENCY;
+        break;
+    }
     params.fallback = p.fallback == config::Fallback::Drop ? JALUR_FALLBACK_DROP : JALUR_FALLBACK_MAIN;
     params.affinity = p.affinity == config::Affinity::SrcAddress      ? JALUR_AFFINITY_SRC
                       : p.affinity == config::Affinity::BothAddresses ? JALUR_AFFINITY_SRC_DST

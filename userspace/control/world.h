@@ -42,6 +42,8 @@ struct WanFacts {
     // own default route ("auto"); unset while unknown
     std::optional<Prefix> gateway4, gateway6;
     bool over_quota = false; // its data cap is used up this period (issue 20)
+    // `bandwidth: auto`: the capacity learned from its traffic, kbit/s; 0 until known
+    uint64_t learned_down_kbit = 0, learned_up_kbit = 0;
 };
 
 struct World {

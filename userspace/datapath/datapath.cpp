@@ -149,6 +149,11 @@ Map Datapath::dhcp_trusted_addrs() const { return map_of(skel_->maps.dhcp_truste
 Map Datapath::dhcp_config() const { return map_of(skel_->maps.dhcp_config); }
 Map Datapath::dhcp_events() const { return map_of(skel_->maps.dhcp_events); }
 Map Datapath::dhcp_stats() const { return map_of(skel_->maps.dhcp_stats); }
+Map Datapath::members() const { return map_of(skel_->maps.members); }
+Map Datapath::wan_load() const { return map_of(skel_->maps.wan_load); }
+Map Datapath::wan_assigned() const { return map_of(skel_->maps.wan_assigned); }
+Map Datapath::handshakes() const { return map_of(skel_->maps.handshakes); }
+Map Datapath::wan_rtt() const { return map_of(skel_->maps.wan_rtt); }
 
 jalur_wan_stats Datapath::wan_stats_sum(uint32_t wan) const
 {
@@ -163,6 +168,18 @@ uint64_t Datapath::reason_sum(uint32_t reason) const
 jalur_dhcp_stats Datapath::dhcp_stats_sum() const
 {
     return percpu_sum<jalur_dhcp_stats>(bpf_map__fd(skel_->maps.dhcp_stats), 0);
+}
+
+jalur_wan_rtt Datapath::wan_rtt_sum(uint32_t wan) const
+{
+    return percpu_sum<jalur_wan_rtt>(bpf_map__fd(skel_->maps.wan_rtt), wan);
+}
+
+uint64_t Datapath::wan_assigned_count(uint32_t wan) const
+{
+    uint64_t n = 0;
+    bpf_map_lookup_elem(bpf_map__fd(skel_->maps.wan_assigned), &wan, &n);
+    return n;
 }
 
 } // namespace jalur::datapath

@@ -98,12 +98,19 @@ public:
     Map dhcp_config() const;
     Map dhcp_events() const;
     Map dhcp_stats() const;
+    Map members() const;
+    Map wan_load() const;
+    Map wan_assigned() const;
+    Map handshakes() const;
+    Map wan_rtt() const;
     std::vector<Map> maps() const; // every map of the object, the unnamed scratch ones too
 
     // Per-CPU counters summed over every possible CPU.
     jalur_wan_stats wan_stats_sum(uint32_t wan) const;
     uint64_t reason_sum(uint32_t reason) const;
     jalur_dhcp_stats dhcp_stats_sum() const;
+    jalur_wan_rtt wan_rtt_sum(uint32_t wan) const;
+    uint64_t wan_assigned_count(uint32_t wan) const;
 
 private:
     struct Deleter {

@@ -84,7 +84,7 @@ Result<void> DatapathWriter::clear_wan(uint32_t id)
 
 Result<void> DatapathWriter::set_policy(uint32_t id, const control::PolicyEntry &p)
 {
-    return publish_policy(dp_, id, p.params, p.slots);
+    return publish_policy(dp_, id, p.params, p.slots, p.members);
 }
 
 Result<void> DatapathWriter::set_rules(const control::RuleSet &r)

@@ -45,7 +45,7 @@ void clear_trie_set(const Map &trie, uint32_t set)
 } // namespace
 
 Result<void> publish_policy(const Datapath &dp, uint32_t id, const PolicyParams &params,
-                            const balancer::SlotTable &table)
+                            const balancer::SlotTable &table, std::span<const control::MemberSpec> members)
 {
     if (id >= JALUR_MAX_POLICIES)
         return errorf("policy id " + std::to_string(id) + " is beyond the data path's " +
@@ -77,6 +77,17 @@ Result<void> publish_policy(const Datapath &dp, uint32_t id, const PolicyParams 
             if (auto r = slots.update(&keys[b], &blocks[b]); !r)
                 return r;
     }
+
+    if (members.size() > JALUR_MAX_WANS)
+        return errorf(std::to_string(members.size()) + " members; the data path holds at most " +
+                      std::to_string(JALUR_MAX_WANS));
+    jalur_members ms{};
+    ms.count = static_cast<uint32_t>(members.size());
+    for (size_t i = 0; i < members.size(); i++)
+        ms.m[i] = jalur_member{members[i].wan, members[i].weight, members[i].threshold, 0};
+    uint32_t members_key = jalur_members_index(id, next);
+    if (auto r = dp.members().update(&members_key, &ms); !r)
+        return r;
 
     pol.fields = params.fields;
     pol.mode = params.mode;

@@ -21,8 +21,10 @@ using control::RuleSpec;
 
 // A table of JALUR_WAN_NONE everywhere (no live member) publishes the policy
 // as not live: its fallback applies.
+// `members`: what the load and latency modes rank, published into the same
+// half as the table.
 Result<void> publish_policy(const Datapath &dp, uint32_t id, const PolicyParams &params,
-                            const balancer::SlotTable &table);
+                            const balancer::SlotTable &table, std::span<const control::MemberSpec> members = {});
 
 Result<void> publish_rules(const Datapath &dp, std::span<const RuleSpec> rules, uint32_t default_action,
                            uint32_t fwmark_mask);
