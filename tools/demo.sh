@@ -70,11 +70,36 @@ split() { # label: 200 connections from client 1, as the server saw them
 }
 log_has() { (($(grep -c "$1" "$E2E_TMP/agent.log") > $2)); }
 
+say "jalur why: the decision for one connection, computed by the data path's own code on its live maps"
+lab_exec "$LAB" rtr "$JALUR_BIN" why "$(lab_client_addr 2)" 198.51.100.10 tcp 40001 80 --config "$E2E_TMP/jalur.yaml" |
+  sed 's/^/  /'
+
 say "failover: ISP1's upstream goes dark (its link and gateway stay up)"
+echo "  first, client 2 starts 4 long downloads that only receive"
+server_reset
+for i in 1 2 3 4; do
+  (rc=0; lab_exec "$LAB" c2 curl -s -N -m 30 "http://198.51.100.10/stream?seconds=20" >/dev/null || rc=$?
+   echo "$rc" >"$E2E_TMP/stream$i.rc") &
+done
+streams_open() { counts=$(server_counts); (($(count_for "$counts" 1) + $(count_for "$counts" 2) >= 4)); }
+wait_until 5 streams_open
 lab_impair "$LAB" 1 blackhole
 t0=$(date +%s%N)
 wait_until 10 log_has "WAN isp1 down" 0
 echo "  detected in $((($(date +%s%N) - t0) / 1000000)) ms: $(grep "WAN isp1 down" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"
+isp1_resets() { wan_status isp1 flows_ended.wan_down.connections_reset; }
+resets_counted() { [[ "$(isp1_resets)" != 0 ]]; }
+streams_ended() { (($(ls "$E2E_TMP"/stream*.rc 2>/dev/null | wc -l) >= $(isp1_resets))); }
+lab_wait_until 5 resets_counted || true # none if all four hashed to ISP2
+lab_wait_until 3 streams_ended || true
+for i in 1 2 3 4; do
+  if [[ -s $E2E_TMP/stream$i.rc ]]; then
+    echo "  download $i: ended at once (curl exit $(cat "$E2E_TMP/stream$i.rc"): connection reset), so the client retries on ISP2"
+  else
+    echo "  download $i: runs on (it was on ISP2)"
+  fi
+done
+echo "  jalur reset $(isp1_resets) connection(s) of ISP1 and no other"
 split "new connections during the outage"
 echo "  metrics: $(scrape |
   grep -E '^jalur_wan_(up|transitions_total\{wan="isp1",to="down"\})' | tr '\n' ' ')"
@@ -82,6 +107,15 @@ lab_impair "$LAB" 1 restore
 wait_until 10 log_has "WAN isp1 up" 0
 echo "  $(grep "WAN isp1 up" "$E2E_TMP/agent.log" | tail -1 | cut -d' ' -f3-)"
 split "new connections after ISP1 returned"
+
+say "jalur wan drain: ISP2 out for maintenance (new connections avoid it; running ones finish)"
+jalur_ctl() { lab_exec "$LAB" rtr "$JALUR_BIN" "$@" --config "$E2E_TMP/jalur.yaml"; }
+jalur_ctl wan drain isp2 --for 10m --reason "demo: modem firmware" | sed 's/^/  /'
+jalur_ctl wan list | sed 's/^/  /'
+split "new connections while ISP2 is drained"
+jalur_ctl wan enable isp2 | sed 's/^/  /'
+say "jalur events (what happened, from the agent's event log)"
+jalur_ctl events --since 10m | tail -12 | sed 's/^/  /'
 
 say "rogue DHCP: a dnsmasq on client 4's port answers client 1's DHCPDISCOVER"
 C4=$(lab_ns "$LAB" c4)
