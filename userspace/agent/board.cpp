@@ -63,6 +63,8 @@ void Agent::publish_sections()
         board_.set_section("rogue_dhcp_servers", rogue_servers_section(rogue_->alerts()));
     if (notifier_)
         board_.set_section("notify", notify_section(notifier_->stats()));
+    if (telegram_)
+        board_.set_section("telegram_commands", telegram_->section());
 }
 
 void Agent::publish_dashboard()

@@ -39,6 +39,7 @@ struct BotUpdate {
     int64_t user_id = 0;
     int64_t date_unix = 0; // when Telegram received it
     std::string text;      // the message text, or the button's callback data
+    std::string username;  // the sender's @username, without '@'; may be empty
 };
 
 enum class BotVerb { Status, Wans, Events, Why, Drain, Disable, Enable, Confirm, Help };

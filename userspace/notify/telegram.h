@@ -43,6 +43,7 @@ struct SendResult {
     std::chrono::seconds retry_after{0};
     std::string migrate_to;
     std::string detail; // for the log: redacted
+    bool oversized = false; // the answer was larger than the caller's bound
 };
 
 // Every occurrence of the token (also URL-encoded) and of any "/bot.../"
@@ -63,6 +64,15 @@ public:
     // least once a second): returning true ends the call with Aborted.
     // fwmark 0 sends without a mark (the main table decides).
     SendResult send(const Message &m, uint32_t fwmark, const std::function<bool()> &abort);
+
+    // Any Bot API method with a JSON body (getUpdates, for commands): the
+    // answer's body lands in `reply`, at most `max_reply` bytes (beyond, the
+    // transfer ends Transient with `oversized` set and what came so far in
+    // `reply`). `timeout` replaces the configured one: a long poll waits
+    // longer than a send.
+    SendResult call(const std::string &method, const std::string &body, uint32_t fwmark,
+                    const std::function<bool()> &abort, std::string &reply, size_t max_reply,
+                    std::chrono::milliseconds timeout);
 
 private:
     struct Impl;
