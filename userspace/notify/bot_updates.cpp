@@ -100,7 +100,8 @@ std::optional<int64_t> first_update_id(std::string_view prefix)
     size_t digits = 0;
     while (i < prefix.size() && std::isdigit(static_cast<unsigned char>(prefix[i])) && digits < 18)
         v = v * 10 + (prefix[i++] - '0'), digits++;
-    if (!digits || (i < prefix.size() && std::isdigit(static_cast<unsigned char>(prefix[i]))))
+    // the answer cut right after digits: the id may go on
+    if (!digits || i == prefix.size() || std::isdigit(static_cast<unsigned char>(prefix[i])))
         return std::nullopt;
     return v;
 }
