@@ -14,8 +14,8 @@
 //     confirm_within; a code is used once
 //   - replies are bounded per chat (ReplyLimiter)
 //
-// Not wired yet: getUpdates long polling through a live WAN, the replies'
-// sending and the agent's handlers (see the issue-21 report).
+// Wired by notify/bot_poller.h (getUpdates, replies) and
+// agent/telegram_commands.h (the answers).
 #pragma once
 
 #include "common/result.h"

@@ -157,8 +157,8 @@ void BotPoller::poll_once(uint32_t mark, std::unique_lock<std::mutex> &lk)
             spdlog::error("telegram commands: getUpdates refused: {} (the token, or a webhook set on this bot)",
                           r.detail);
             rejected_logged_ = true;
-        } else {
-            spdlog::debug("telegram commands: getUpdates: {}", r.detail);
+        } else if (failures_ == 0) { // the first of a streak: the rest are the backoff's
+            spdlog::warn("telegram commands: getUpdates: {}; trying again", r.detail);
         }
         back_off(lk);
         return;
