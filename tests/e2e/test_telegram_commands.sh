@@ -103,4 +103,6 @@ lab_exec "$LAB" rtr curl -s -m 5 http://127.0.0.1:9464/metrics | grep -q 'jalur_
   fail "metrics lack the ignored count"
 # no update handled twice: one /status reply, one drain
 assert_eq "$(count_in $ADMIN "^<pre>isp1 drained by")" 1 "the drain reply, once"
+# replies never carry the token, nor does the log
+if grep -qF "$LAB_BOT_TOKEN" "$E2E_TMP/agent.log" || texts $ADMIN | grep -qF "$LAB_BOT_TOKEN"; then fail "the bot token leaked"; fi
 echo "PASS"
