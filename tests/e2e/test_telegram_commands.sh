@@ -3,7 +3,7 @@
 # polls getUpdates through a live WAN and answers. An admin's /status is
 # answered within 2 s; a stranger's command is ignored, never answered;
 # /drain isp1 asks for /confirm CODE and then drains isp1, by the Telegram
-# user; a command sent two minutes ago is refused; an update that cannot be
+# user; the inline button under the question confirms as well; a command sent two minutes ago is refused; an update that cannot be
 # read is skipped, not asked for again for ever.
 source "$(dirname "$0")/lib.sh"
 
@@ -71,6 +71,19 @@ wait_until 3 _has "$ADMIN" "isp1 drained by telegram user $ADMIN (@u$ADMIN)"
 assert_eq "$(admin_of isp1)" "drain" "isp1 after /confirm"
 jalur wan list | grep -q "^isp1 .* drain .*telegram user $ADMIN (@u$ADMIN)" || fail "wan list: $(jalur wan list)"
 note "drained by the telegram user"
+
+# --- or with the inline button under the question
+say $ADMIN "/disable isp2"
+wait_until 3 _has "$ADMIN" "To disable isp2"
+data=$(lab_botapi "$LAB" GET /_messages | python3 -c '
+import json, sys
+m = [m for m in json.load(sys.stdin) if "To disable isp2" in m["text"]][-1]
+print(m["reply_markup"]["inline_keyboard"][0][0]["callback_data"])')
+[[ "$data" == "/confirm "[0-9]* ]] || fail "the button sends '$data'"
+lab_botapi "$LAB" POST /_updates "{\"updates\": [{\"user\": $ADMIN, \"username\": \"u$ADMIN\", \"chat\": $ADMIN, \"data\": \"$data\"}]}" >/dev/null
+wait_until 3 _has "$ADMIN" "isp2 disabled by telegram user $ADMIN"
+assert_eq "$(admin_of isp2)" "disabled" "isp2 after the button"
+note "the inline button confirms too" # (at most 10 replies a minute to a chat: this test sends 9)
 
 # --- a command sent two minutes ago is refused, not run
 say $ADMIN "/enable isp1" 120

@@ -3,6 +3,7 @@
 // rest counted and skipped, the offset known from every update, and
 // anything that cannot be walked an error (never a partial guess).
 #include "notify/bot_updates.h"
+#include "notify/telegram.h"
 
 #include <catch2/catch.hpp>
 
@@ -64,4 +65,26 @@ TEST_CASE("bot updates: the id of an update that cannot be read, from what arriv
     CHECK_FALSE(first_update_id(R"({"ok":true,"result":[{"update_id":12)")); // may be 12 or 123...
     CHECK_FALSE(first_update_id("<html>"));
     CHECK_FALSE(first_update_id(R"({"update_id":99999999999999999999})")); // too long to be one
+}
+
+TEST_CASE("bot updates: an inline button pressed is its data, dated by its message")
+{
+    auto b = parse_updates(R"({"ok":true,"result":[{"update_id":11,"callback_query":{"id":"cb","from":{"id":4242,
+        "username":"ana"},"message":{"message_id":5,"chat":{"id":4242},"date":1700000100,"text":"To drain"},
+        "chat_instance":"1","data":"/confirm 123456"}}]})");
+    REQUIRE(b);
+    REQUIRE(b->messages.size() == 1);
+    CHECK(b->messages[0].text == "/confirm 123456");
+    CHECK(b->messages[0].user_id == 4242);
+    CHECK(b->messages[0].chat_id == 4242);
+    CHECK(b->messages[0].date_unix == 1700000100);
+}
+
+TEST_CASE("bot updates: the confirmation's button in sendMessage")
+{
+    InlineButton button{"Confirm", "/confirm 123456"};
+    auto body = send_message_body(Message{"4242", std::nullopt, "x", false}, &button);
+    CHECK(body.find(R"("reply_markup":{"inline_keyboard":[[{"text":"Confirm","callback_data":"/confirm 123456"}]]})") !=
+          std::string::npos);
+    CHECK(send_message_body(Message{"4242", std::nullopt, "x", false}).find("reply_markup") == std::string::npos);
 }

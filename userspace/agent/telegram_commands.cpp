@@ -128,7 +128,7 @@ TelegramCommands::TelegramCommands(Agent &agent, notify::BotPolicy policy, std::
 
 TelegramCommands::~TelegramCommands() { agent_.loop().unwatch(poller_->fd()); }
 
-void TelegramCommands::send(int64_t chat, const std::string &text, int64_t now)
+void TelegramCommands::send(int64_t chat, const std::string &text, int64_t now, const std::string &confirm_code)
 {
     if (!limiter_.allow(chat, now)) {
         counters_.limited++;
@@ -136,7 +136,11 @@ void TelegramCommands::send(int64_t chat, const std::string &text, int64_t now)
     }
     std::string body = text.size() > kMaxAnswer ? text.substr(0, kMaxAnswer) + "\n[cut]" : text;
     // escaped like the alerts: an event's text or a WAN's reason is not trusted
-    poller_->reply(notify::Message{std::to_string(chat), std::nullopt, "<pre>" + notify::html_escape(body) + "</pre>", false});
+    notify::Message m{std::to_string(chat), std::nullopt, "<pre>" + notify::html_escape(body) + "</pre>", false};
+    std::optional<notify::InlineButton> button; // sends the confirmation back, as if typed
+    if (!confirm_code.empty())
+        button = notify::InlineButton{"Confirm", "/confirm " + confirm_code};
+    poller_->reply(std::move(m), std::move(button));
     counters_.answered++;
 }
 
@@ -157,7 +161,7 @@ void TelegramCommands::on_updates()
             send(u.chat_id, d.reply, now);
             break;
         case notify::Verdict::Confirm:
-            send(u.chat_id, d.reply, now);
+            send(u.chat_id, d.reply, now, d.code);
             break;
         case notify::Verdict::Run:
             spdlog::info("telegram commands: {} runs /{}", telegram_user(u), notify::bot_verb_name(d.command.verb));

@@ -45,7 +45,7 @@ public:
 private:
     TelegramCommands(Agent &agent, notify::BotPolicy policy, std::unique_ptr<notify::BotPoller> poller);
     void on_updates();
-    void send(int64_t chat, const std::string &text, int64_t now);
+    void send(int64_t chat, const std::string &text, int64_t now, const std::string &confirm_code = "");
 
     Agent &agent_;
     notify::BotGate gate_;

@@ -55,14 +55,14 @@ std::vector<BotUpdate> BotPoller::take()
     return out;
 }
 
-void BotPoller::reply(Message m)
+void BotPoller::reply(Message m, std::optional<InlineButton> button)
 {
     std::lock_guard lk(mu_);
     if (outbox_.size() >= kMaxQueue) {
         stats_.dropped++;
         return;
     }
-    outbox_.push_back(std::move(m));
+    outbox_.emplace_back(std::move(m), std::move(button));
     outgoing_ = true;
     wake_.notify_all();
 }
@@ -113,12 +113,12 @@ void BotPoller::back_off(std::unique_lock<std::mutex> &lk)
 
 void BotPoller::send_one(uint32_t mark, std::unique_lock<std::mutex> &lk)
 {
-    Message m = std::move(outbox_.front());
+    auto [m, button] = std::move(outbox_.front());
     outbox_.pop_front();
     outgoing_ = !outbox_.empty();
     lk.unlock();
     auto abort = std::function<bool()>([this, mark] { return stopping_.load() || path_.load() != mark; });
-    auto r = client_.send(m, mark, abort);
+    auto r = client_.send(m, mark, abort, button ? &*button : nullptr);
     lk.lock();
     if (r.outcome == Outcome::Ok) {
         stats_.replies++;
@@ -136,7 +136,7 @@ void BotPoller::poll_once(uint32_t mark, std::unique_lock<std::mutex> &lk)
         .field("offset", offset_)
         .field("timeout", static_cast<int64_t>(poll_.count()))
         .field("limit", one_at_a_time_ ? 1 : kBatch);
-    j.key("allowed_updates").begin_array().value("message").end_array();
+    j.key("allowed_updates").begin_array().value("message").value("callback_query").end_array();
     j.end_object();
     lk.unlock();
     // a reply waiting, a WAN change or the stop end the poll: it is asked again, nothing is lost

@@ -22,6 +22,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -48,7 +49,7 @@ public:
 
     int fd() const { return event_.get(); } // readable: take() has messages
     std::vector<BotUpdate> take();          // clears the eventfd
-    void reply(Message m);
+    void reply(Message m, std::optional<InlineButton> button = std::nullopt);
     void set_path(uint32_t fwmark); // 0: no WAN is live, wait
     PollerStats stats() const;
 
@@ -66,7 +67,7 @@ private:
     mutable std::mutex mu_;
     std::condition_variable wake_;
     std::deque<BotUpdate> inbox_;
-    std::deque<Message> outbox_;
+    std::deque<std::pair<Message, std::optional<InlineButton>>> outbox_;
     int64_t offset_ = 0;
     bool one_at_a_time_ = false; // after a bad answer: ask for one update, to find the bad one
     uint32_t failures_ = 0;

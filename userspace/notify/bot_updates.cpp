@@ -45,6 +45,37 @@ bool read_message(json::Reader &rd, BotUpdate &u, bool &has_text)
     });
 }
 
+// An inline button pressed: {"from":{..},"message":{"chat":{..},"date":..},
+// "data":".."}. Its date is the message's with the button (a press has none
+// of its own): a button older than a minute is refused as stale.
+bool read_callback(json::Reader &rd, BotUpdate &u, bool &has_text)
+{
+    return rd.object([&](const std::string &k) {
+        if (k == "from")
+            return rd.object([&](const std::string &f) {
+                if (f == "id")
+                    return read_id(rd, u.user_id);
+                if (f == "username")
+                    return rd.string(u.username);
+                return rd.skip();
+            });
+        if (k == "message") {
+            BotUpdate m;
+            bool ignored = false;
+            if (!read_message(rd, m, ignored))
+                return false;
+            u.chat_id = m.chat_id;
+            u.date_unix = m.date_unix;
+            return true;
+        }
+        if (k == "data") {
+            has_text = true;
+            return rd.string(u.text);
+        }
+        return rd.skip();
+    });
+}
+
 } // namespace
 
 Result<UpdateBatch> parse_updates(std::string_view body)
@@ -67,6 +98,10 @@ Result<UpdateBatch> parse_updates(std::string_view body)
                 if (k == "message") {
                     is_message = true;
                     return read_message(rd, u, has_text);
+                }
+                if (k == "callback_query") {
+                    is_message = true;
+                    return read_callback(rd, u, has_text);
                 }
                 return rd.skip();
             });

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // getUpdates' answer, read for commands: {"ok":true,"result":[{"update_id":
 // N,"message":{"from":{"id":..,"username":..},"chat":{"id":..},"date":..,
-// "text":".."}}, ...]}. The body comes from the network (or whoever sits on
+// "text":".."}}, {"update_id":N,"callback_query":{..,"data":".."}}, ...]}. The body comes from the network (or whoever sits on
 // the path): an answer that cannot be walked is an error, never a partial
 // guess; an update that is not a text message is counted and skipped.
 #pragma once
@@ -17,7 +17,7 @@
 namespace jalur::notify {
 
 struct UpdateBatch {
-    std::vector<BotUpdate> messages; // text messages, in order
+    std::vector<BotUpdate> messages; // text messages and button presses (their data as text), in order
     std::optional<int64_t> last_id;  // the highest update_id seen: the next offset is last_id + 1
     uint64_t skipped = 0;            // updates without a text message (edits, stickers, joins...)
 };

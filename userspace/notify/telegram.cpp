@@ -100,7 +100,7 @@ std::string redact_token(std::string text, std::string_view token)
     return text;
 }
 
-std::string send_message_body(const Message &m)
+std::string send_message_body(const Message &m, const InlineButton *button)
 {
     JsonWriter j;
     j.begin_object();
@@ -114,6 +114,19 @@ std::string send_message_body(const Message &m)
     j.field("text", m.html).field("parse_mode", "HTML").field("disable_notification", m.silent);
     // a hostname in an alert must not turn into a link preview fetched by Telegram
     j.key("link_preview_options").begin_object().field("is_disabled", true).end_object();
+    if (button)
+        j.key("reply_markup")
+            .begin_object()
+            .key("inline_keyboard")
+            .begin_array()
+            .begin_array()
+            .begin_object()
+            .field("text", button->text)
+            .field("callback_data", button->data)
+            .end_object()
+            .end_array()
+            .end_array()
+            .end_object();
     j.end_object();
     return j.str();
 }
@@ -145,10 +158,11 @@ Result<TelegramClient> TelegramClient::create(std::string api_base, std::string 
     return TelegramClient(std::move(impl));
 }
 
-SendResult TelegramClient::send(const Message &m, uint32_t fwmark, const std::function<bool()> &abort)
+SendResult TelegramClient::send(const Message &m, uint32_t fwmark, const std::function<bool()> &abort,
+                                const InlineButton *button)
 {
     std::string reply;
-    return call("sendMessage", send_message_body(m), fwmark, abort, reply, kMaxReply, impl_->timeout);
+    return call("sendMessage", send_message_body(m, button), fwmark, abort, reply, kMaxReply, impl_->timeout);
 }
 
 SendResult TelegramClient::call(const std::string &method, const std::string &body, uint32_t fwmark,

@@ -28,6 +28,8 @@ POST /bot<TOKEN>/getUpdates    long polling: the queued updates with update_id
                                `timeout` s (at most 2) for one
 POST /_updates                 queue messages for getUpdates: {"updates": [{"user": ID,
                                "username": U, "chat": ID, "text": T, "age": S}]}
+                               (with "data": D instead of "text": an inline
+                               button pressed, a callback_query)
                                ("age": sent S s ago), or {"raw": TEXT} for an
                                update that is this text verbatim (hostile input)
 GET  /_polls                   every getUpdates call's offset and limit
@@ -151,6 +153,13 @@ class Handler(BaseHTTPRequestHandler):
                     uid = state["update_id"]
                     if "raw" in u:
                         text = u["raw"].replace("UID", str(uid))
+                    elif "data" in u:  # an inline button pressed
+                        text = json.dumps({"update_id": uid, "callback_query": {
+                            "id": f"cb{uid}", "from": {"id": u["user"], "is_bot": False, "first_name": "x",
+                                                       "username": u.get("username", "")},
+                            "message": {"message_id": uid, "chat": {"id": u["chat"], "type": "private"},
+                                        "date": int(time.time() - u.get("age", 0)), "text": "..."},
+                            "chat_instance": "1", "data": u["data"]}})
                     else:
                         text = json.dumps({"update_id": uid, "message": {
                             "message_id": uid, "from": {"id": u["user"], "is_bot": False, "first_name": "x",
@@ -261,7 +270,8 @@ class Handler(BaseHTTPRequestHandler):
             state["message_id"] += 1
             msg = {"message_id": state["message_id"], "time": time.time(), "monotonic": time.monotonic(),
                    "chat_id": chat, "thread_id": params.get("message_thread_id"), "text": text,
-                   "silent": params.get("disable_notification") in (True, "true")}
+                   "silent": params.get("disable_notification") in (True, "true"),
+                   "reply_markup": params.get("reply_markup")}
             messages.append(msg)
             if state["messages_file"]:
                 with open(state["messages_file"], "a", encoding="utf-8") as f:
