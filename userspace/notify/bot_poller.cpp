@@ -151,8 +151,9 @@ void BotPoller::poll_once(uint32_t mark, std::unique_lock<std::mutex> &lk)
     if (r.outcome == Outcome::Ok) {
         if (auto b = parse_updates(body))
             batch = std::move(b).value();
-    } else if (!r.oversized && !(r.outcome == Outcome::Transient && r.http_status >= 200 && r.http_status < 300)) {
-        // (a 2xx that is not "ok": garbled, a bad answer below)
+    } else if (bool garbled = r.outcome == Outcome::Transient && r.http_status >= 200 && r.http_status < 300;
+               !r.oversized && !garbled) {
+        // the network or the API said no (a garbled 2xx or an oversized answer is a bad answer, below)
         if (r.outcome == Outcome::Rejected && !rejected_logged_) {
             spdlog::error("telegram commands: getUpdates refused: {} (the token, or a webhook set on this bot)",
                           r.detail);
