@@ -26,7 +26,7 @@ BotGate gate()
 
 BotUpdate from(int64_t user, int64_t chat, std::string text, int64_t date = kNow)
 {
-    return {1, chat, user, date, std::move(text)};
+    return {1, chat, user, date, std::move(text), ""};
 }
 
 } // namespace

@@ -1051,6 +1051,49 @@ TEST_CASE("config: notify errors name their place")
           "t.yaml:8:50: notify.telegram.api_base: expected an http:// or https:// URL, got 'ftp://x'");
 }
 
+TEST_CASE("config: notify.telegram.commands")
+{
+    auto c = ok(kTwoIsps + R"(notify:
+  telegram:
+    token_env: T
+    chats: [1]
+    commands:
+      admins: [12345, 67890]
+      chats: [12345, -1001234567890]
+      bot: "@jalur_bot"
+)");
+    REQUIRE(c.notify);
+    REQUIRE(c.notify->commands);
+    const auto &k = *c.notify->commands;
+    CHECK(k.enabled);
+    CHECK(k.admins == std::vector<int64_t>{12345, 67890});
+    CHECK(k.chats == std::vector<int64_t>{12345, -1001234567890});
+    CHECK(k.bot == "jalur_bot");
+    CHECK_FALSE(ok(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1]}\n").notify->commands);
+    CHECK_FALSE(ok(kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], commands: {enabled: off, admins: [1], "
+                              "chats: [1]}}\n")
+                    .notify->commands->enabled);
+}
+
+TEST_CASE("config: notify.telegram.commands errors name the field")
+{
+    const std::string head = kTwoIsps + "notify:\n  telegram: {token_env: T, chats: [1], commands: ";
+    CHECK(error(head + "{chats: [1]}}\n") ==
+          "t.yaml:8:50: notify.telegram.commands: missing key 'admins' (the Telegram user ids that may send commands)");
+    CHECK(error(head + "{admins: [1]}}\n") ==
+          "t.yaml:8:50: notify.telegram.commands: missing key 'chats' (the chat ids where commands are taken; a private "
+          "chat's id is the user's)");
+    CHECK(error(head + "{admins: [-5], chats: [1]}}\n") ==
+          "t.yaml:8:60: notify.telegram.commands.admins[0]: expected a Telegram user id (a positive integer), got '-5'");
+    CHECK(error(head + "{admins: [1], chats: [\"@chan\"]}}\n") ==
+          "t.yaml:8:72: notify.telegram.commands.chats[0]: expected a chat id (an integer, negative for a group), got "
+          "'@chan'");
+    CHECK(error(head + "{admins: [1], chats: [1], bot: \"a b\"}}\n") ==
+          "t.yaml:8:81: notify.telegram.commands.bot: expected the bot's username, got 'a b'");
+    CHECK(error(head + "{admins: [1], chats: [1], admin: [2]}}\n").find("unknown key 'admin' in notify.telegram.commands") !=
+          std::string::npos);
+}
+
 // ---- control --------------------------------------------------------------
 
 TEST_CASE("config: the control socket is one per pin directory by default")

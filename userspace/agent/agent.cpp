@@ -52,6 +52,7 @@ Result<std::unique_ptr<Agent>> Agent::start(config::Config cfg, RunOptions opts)
                           n.error().message);
         else
             a->notifier_ = std::move(n).value();
+        a->telegram_ = TelegramCommands::start(*self, *c.notify);
     }
     // before the host is touched too: a second agent on the same socket stops here
     auto ctl = ctl::Server::start(*a->loop_, c.control);
@@ -237,6 +238,9 @@ Result<void> Agent::reload(config::Config next)
                 spdlog::error("alerts are off until the notify section is fixed: {}", n.error().message);
             }
         }
+        telegram_.reset();
+        if (cfg.notify && (telegram_ = TelegramCommands::start(*this, *cfg.notify)))
+            telegram_->set_path(core_.desired().alert_fwmark);
     }
     spdlog::info("reloaded {}: {} WAN(s), {} polic{}, {} rule(s)", cfg.file, cfg.wans.size(), cfg.policies.size(),
                  cfg.policies.size() == 1 ? "y" : "ies", cfg.rules.size());
@@ -284,6 +288,7 @@ Agent::~Agent()
                          notifier_->stats().queued);
     }
     notifier_.reset();
+    telegram_.reset(); // its thread ends now, not after the loop it watches
     exporter_.reset(); // its threads read the pins: stop them before anything goes
     ctl_.reset();
     routing_repair_.reset(); // no repair of what the stop removes

@@ -15,6 +15,7 @@
 #include "agent/quota_store.h"
 #include "agent/service.h"
 #include "agent/system_zone.h"
+#include "agent/telegram_commands.h"
 #include "common/event_log.h"
 #include "common/event_loop.h"
 #include "config/model.h"
@@ -205,6 +206,7 @@ private:
     std::unique_ptr<host::Sysctls> sysctls_;
     std::unique_ptr<host::Nat> nat_;
     std::unique_ptr<Service> service_; // systemd's notifications (agent/service.h); last: it uses loop_
+    std::unique_ptr<TelegramCommands> telegram_; // null without notify.telegram.commands; uses loop_
 };
 
 } // namespace jalur::agent

@@ -64,6 +64,8 @@ void Agent::publish_sections()
     if (notifier_)
         board_.set_section("notify", notify_section(notifier_->stats()));
     publish_balancing();
+    if (telegram_)
+        board_.set_section("telegram_commands", telegram_->section());
 }
 
 void Agent::publish_dashboard()

@@ -48,6 +48,8 @@ Result<void> Agent::reconcile()
     note("attachments", attachments_->apply(want.attachments));
     if (notifier_)
         notifier_->set_path(want.alert_fwmark); // 0: no WAN is up, alerts wait
+    if (telegram_)
+        telegram_->set_path(want.alert_fwmark); // commands come and go the same way
     retry_ = !first.ok();
     return first;
 }

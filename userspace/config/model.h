@@ -269,6 +269,16 @@ struct NotifyChat {
     bool operator==(const NotifyChat &) const = default;
 };
 
+// Telegram commands (issue 21): who may steer the agent from a chat.
+struct NotifyCommands {
+    bool enabled = true;
+    std::vector<int64_t> admins; // Telegram user ids
+    std::vector<int64_t> chats;  // chat ids where they may (a private chat's id is the user's)
+    std::string bot;             // the bot's username: "/status@bot" in a group is for it; empty: such commands are not
+    Location where;
+    bool operator==(const NotifyCommands &) const = default;
+};
+
 struct Notify {
     std::string api_base = "https://api.telegram.org"; // or a self-hosted Bot API server
     std::string token_file;                             // exactly one of token_file and token_env
@@ -280,6 +290,7 @@ struct Notify {
     std::chrono::milliseconds timeout{10000};      // one API call
     std::vector<std::string> disable_notification; // kind names sent silently
     std::map<std::string, std::string> templates;  // kind name -> Telegram HTML with {variables}
+    std::optional<NotifyCommands> commands;        // absent: the bot reads nothing
     Location where;
     bool operator==(const Notify &) const = default;
 };

@@ -50,10 +50,51 @@ void parse_chat(Diagnostics &d, const Value &item, Notify &n)
     n.chats.push_back(chat);
 }
 
+// A Telegram id: an integer (negative for a group's chat; a user's is positive).
+std::optional<int64_t> read_telegram_id(Diagnostics &d, const Value &v, bool negative_ok, const char *what)
+{
+    static const std::regex kId(R"(-?[0-9]{1,16})");
+    if (!v.node.IsScalar() || !std::regex_match(v.node.Scalar(), kId) || v.node.Scalar() == "0" ||
+        v.node.Scalar() == "-0" || (!negative_ok && v.node.Scalar()[0] == '-')) {
+        d.error(v.at, v.path + ": expected " + what + ", got " + describe(v.node));
+        return std::nullopt;
+    }
+    return std::stoll(v.node.Scalar());
+}
+
+void parse_commands(Diagnostics &d, const Value &v, Notify &n)
+{
+    MapReader m(d, v, {"enabled", "admins", "chats", "bot"});
+    if (!m.ok())
+        return;
+    NotifyCommands c;
+    c.where = m.at();
+    if (const Value *e = m.get("enabled"))
+        if (auto on = read_choice<bool>(d, *e, {{"on", true}, {"off", false}, {"true", true}, {"false", false}}))
+            c.enabled = *on;
+    if (const Value *a = m.require("admins", "the Telegram user ids that may send commands"))
+        for (const auto &item : read_items(d, *a, "expected at least one user id"))
+            if (auto id = read_telegram_id(d, item, false, "a Telegram user id (a positive integer)"))
+                c.admins.push_back(*id);
+    if (const Value *ch = m.require("chats", "the chat ids where commands are taken; a private chat's id is the "
+                                             "user's"))
+        for (const auto &item : read_items(d, *ch, "expected at least one chat id"))
+            if (auto id = read_telegram_id(d, item, true, "a chat id (an integer, negative for a group)"))
+                c.chats.push_back(*id);
+    if (const Value *b = m.get("bot"))
+        if (auto s = read_string(d, *b)) {
+            static const std::regex kBot("@?[A-Za-z][A-Za-z0-9_]{3,31}");
+            if (!std::regex_match(*s, kBot))
+                d.error(b->at, b->path + ": expected the bot's username, got " + describe(b->node));
+            c.bot = (*s)[0] == '@' ? s->substr(1) : *s;
+        }
+    n.commands = std::move(c);
+}
+
 void parse_telegram(Diagnostics &d, const Value &v, Notify &n)
 {
     MapReader m(d, v, {"api_base", "token_file", "token_env", "chats", "spool", "queue_limit", "timeout",
-                       "disable_notification"});
+                       "disable_notification", "commands"});
     if (!m.ok())
         return;
     if (const Value *a = m.get("api_base"))
@@ -118,6 +159,8 @@ void parse_telegram(Diagnostics &d, const Value &v, Notify &n)
             }
             n.disable_notification.push_back(*s);
         }
+    if (const Value *c = m.get("commands"))
+        parse_commands(d, *c, n);
 }
 
 void parse_templates(Diagnostics &d, const Value &v, Notify &n)

@@ -14,8 +14,8 @@
 //     confirm_within; a code is used once
 //   - replies are bounded per chat (ReplyLimiter)
 //
-// Not wired yet: getUpdates long polling through a live WAN, the replies'
-// sending and the agent's handlers (see the issue-21 report).
+// Wired by notify/bot_poller.h (getUpdates, replies) and
+// agent/telegram_commands.h (the answers).
 #pragma once
 
 #include "common/result.h"
@@ -39,6 +39,7 @@ struct BotUpdate {
     int64_t user_id = 0;
     int64_t date_unix = 0; // when Telegram received it
     std::string text;      // the message text, or the button's callback data
+    std::string username;  // the sender's @username, without '@'; may be empty
 };
 
 enum class BotVerb { Status, Wans, Events, Why, Drain, Disable, Enable, Confirm, Help };

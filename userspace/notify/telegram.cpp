@@ -28,13 +28,21 @@ using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
 
 constexpr size_t kMaxReply = 64 * 1024; // a sendMessage reply is far smaller
 
+struct Body {
+    std::string *text;
+    size_t max;
+    bool oversized = false;
+};
+
 size_t on_body(char *data, size_t size, size_t n, void *user)
 {
-    auto *body = static_cast<std::string *>(user);
+    auto *body = static_cast<Body *>(user);
     size_t len = size * n;
-    if (body->size() + len > kMaxReply)
+    if (body->text->size() + len > body->max) {
+        body->oversized = true;
         return 0; // ends the transfer with a write error
-    body->append(data, len);
+    }
+    body->text->append(data, len);
     return len;
 }
 
@@ -92,7 +100,7 @@ std::string redact_token(std::string text, std::string_view token)
     return text;
 }
 
-std::string send_message_body(const Message &m)
+std::string send_message_body(const Message &m, const InlineButton *button)
 {
     JsonWriter j;
     j.begin_object();
@@ -106,6 +114,19 @@ std::string send_message_body(const Message &m)
     j.field("text", m.html).field("parse_mode", "HTML").field("disable_notification", m.silent);
     // a hostname in an alert must not turn into a link preview fetched by Telegram
     j.key("link_preview_options").begin_object().field("is_disabled", true).end_object();
+    if (button)
+        j.key("reply_markup")
+            .begin_object()
+            .key("inline_keyboard")
+            .begin_array()
+            .begin_array()
+            .begin_object()
+            .field("text", button->text)
+            .field("callback_data", button->data)
+            .end_object()
+            .end_array()
+            .end_array()
+            .end_object();
     j.end_object();
     return j.str();
 }
@@ -131,13 +152,22 @@ Result<TelegramClient> TelegramClient::create(std::string api_base, std::string 
     while (!api_base.empty() && api_base.back() == '/')
         api_base.pop_back();
     auto impl = std::make_unique<Impl>();
-    impl->url = api_base + "/bot" + token + "/sendMessage";
+    impl->url = api_base + "/bot" + token + "/";
     impl->token = std::move(token);
     impl->timeout = timeout;
     return TelegramClient(std::move(impl));
 }
 
-SendResult TelegramClient::send(const Message &m, uint32_t fwmark, const std::function<bool()> &abort)
+SendResult TelegramClient::send(const Message &m, uint32_t fwmark, const std::function<bool()> &abort,
+                                const InlineButton *button)
+{
+    std::string reply;
+    return call("sendMessage", send_message_body(m, button), fwmark, abort, reply, kMaxReply, impl_->timeout);
+}
+
+SendResult TelegramClient::call(const std::string &method, const std::string &body, uint32_t fwmark,
+                                const std::function<bool()> &abort, std::string &reply, size_t max_reply,
+                                std::chrono::milliseconds timeout)
 {
     auto &im = *impl_;
     SendResult res;
@@ -153,20 +183,22 @@ SendResult TelegramClient::send(const Message &m, uint32_t fwmark, const std::fu
         return res;
     }
     im.mark = fwmark;
-    std::string body = send_message_body(m), reply;
+    reply.clear();
+    Body sink{&reply, max_reply};
+    std::string url = im.url + method;
     char errbuf[CURL_ERROR_SIZE] = "";
     CurlList headers(curl_slist_append(nullptr, "Content-Type: application/json"));
-    curl_easy_setopt(c, CURLOPT_URL, im.url.c_str());
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); // a worker thread: no SIGALRM for DNS timeouts
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(im.timeout.count()));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(im.timeout.count()));
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, curl_mark_socket);
     curl_easy_setopt(c, CURLOPT_SOCKOPTDATA, &im.mark);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -187,6 +219,7 @@ SendResult TelegramClient::send(const Message &m, uint32_t fwmark, const std::fu
         return res;
     }
     if (rc != CURLE_OK) {
+        res.oversized = sink.oversized;
         im.easy.reset(); // its connection may be half-dead
         res.detail = redact_token(std::string(curl_easy_strerror(rc)) + (errbuf[0] ? std::string(": ") + errbuf : ""),
                                   im.token);

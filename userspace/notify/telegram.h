@@ -26,6 +26,11 @@ struct Message {
     bool silent = false; // disable_notification
 };
 
+// A button under a message; pressing it sends `data` back (a callback_query).
+struct InlineButton {
+    std::string text, data;
+};
+
 enum class Outcome {
     Ok,         // "ok": true
     RetryAfter, // 429: wait retry_after, then try again
@@ -43,6 +48,7 @@ struct SendResult {
     std::chrono::seconds retry_after{0};
     std::string migrate_to;
     std::string detail; // for the log: redacted
+    bool oversized = false; // the answer was larger than the caller's bound
 };
 
 // Every occurrence of the token (also URL-encoded) and of any "/bot.../"
@@ -50,7 +56,7 @@ struct SendResult {
 std::string redact_token(std::string text, std::string_view token);
 
 // The JSON body of a sendMessage call (exposed for tests).
-std::string send_message_body(const Message &m);
+std::string send_message_body(const Message &m, const InlineButton *button = nullptr);
 
 class TelegramClient {
 public:
@@ -62,7 +68,17 @@ public:
     // Blocks for at most the timeout. `abort` is polled while waiting (at
     // least once a second): returning true ends the call with Aborted.
     // fwmark 0 sends without a mark (the main table decides).
-    SendResult send(const Message &m, uint32_t fwmark, const std::function<bool()> &abort);
+    SendResult send(const Message &m, uint32_t fwmark, const std::function<bool()> &abort,
+                    const InlineButton *button = nullptr);
+
+    // Any Bot API method with a JSON body (getUpdates, for commands): the
+    // answer's body lands in `reply`, at most `max_reply` bytes (beyond, the
+    // transfer ends Transient with `oversized` set and what came so far in
+    // `reply`). `timeout` replaces the configured one: a long poll waits
+    // longer than a send.
+    SendResult call(const std::string &method, const std::string &body, uint32_t fwmark,
+                    const std::function<bool()> &abort, std::string &reply, size_t max_reply,
+                    std::chrono::milliseconds timeout);
 
 private:
     struct Impl;

@@ -22,6 +22,17 @@ POST /_mode                    misbehave: {"mode": M, "chat": C, "times": N,
                                without "times" to every request. The first
                                rule that matches answers. {"mode": "ok"} clears.
 POST /_reset                   forget messages, requests and rules
+POST /bot<TOKEN>/getUpdates    long polling: the queued updates with update_id
+                               >= offset (those below are confirmed and
+                               forgotten), at most `limit`; none: waits up to
+                               `timeout` s (at most 2) for one
+POST /_updates                 queue messages for getUpdates: {"updates": [{"user": ID,
+                               "username": U, "chat": ID, "text": T, "age": S}]}
+                               (with "data": D instead of "text": an inline
+                               button pressed, a callback_query)
+                               ("age": sent S s ago), or {"raw": TEXT} for an
+                               update that is this text verbatim (hostile input)
+GET  /_polls                   every getUpdates call's offset and limit
 """
 import json
 import re
@@ -41,6 +52,9 @@ messages = []
 requests = []
 rules = []
 release = threading.Event()  # ends every hanging request
+updates = []  # (update_id, raw JSON text) for getUpdates
+polls = []
+arrived = threading.Condition(lock)
 state = {"message_id": 0, "messages_file": None, "token": ""}
 
 
@@ -116,6 +130,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(200, messages)
             if self.path == "/_requests":
                 return self.answer(200, requests)
+            if self.path == "/_polls":
+                return self.answer(200, polls)
         return self.error(404, "Not Found")
 
     def do_POST(self):
@@ -125,8 +141,34 @@ class Handler(BaseHTTPRequestHandler):
                 messages.clear()
                 requests.clear()
                 rules.clear()
+                updates.clear()
+                polls.clear()
             release.set()
             return self.answer(200, {"ok": True})
+        if self.path == "/_updates":
+            spec = json.loads(raw or b"{}")
+            with lock:
+                for u in spec.get("updates", []) + ([{"raw": spec["raw"]}] if "raw" in spec else []):
+                    state["update_id"] = state.get("update_id", 100) + 1
+                    uid = state["update_id"]
+                    if "raw" in u:
+                        text = u["raw"].replace("UID", str(uid))
+                    elif "data" in u:  # an inline button pressed
+                        text = json.dumps({"update_id": uid, "callback_query": {
+                            "id": f"cb{uid}", "from": {"id": u["user"], "is_bot": False, "first_name": "x",
+                                                       "username": u.get("username", "")},
+                            "message": {"message_id": uid, "chat": {"id": u["chat"], "type": "private"},
+                                        "date": int(time.time() - u.get("age", 0)), "text": "..."},
+                            "chat_instance": "1", "data": u["data"]}})
+                    else:
+                        text = json.dumps({"update_id": uid, "message": {
+                            "message_id": uid, "from": {"id": u["user"], "is_bot": False, "first_name": "x",
+                                                        "username": u.get("username", "")},
+                            "chat": {"id": u["chat"], "type": "private" if u["chat"] > 0 else "group"},
+                            "date": int(time.time() - u.get("age", 0)), "text": u["text"]}})
+                    updates.append((uid, text))
+                arrived.notify_all()
+            return self.answer(200, {"ok": True, "last_update_id": state.get("update_id", 100)})
         if self.path == "/_mode":
             spec = json.loads(raw or b"{}")
             new = spec.get("rules", [spec])
@@ -141,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(404, "Not Found")
         if m.group(1) != state["token"]:
             return self.error(401, "Unauthorized")
+        if m.group(2) == "getUpdates":
+            return self.get_updates(json.loads(raw or b"{}"))
         if m.group(2) != "sendMessage":
             return self.error(404, "Not Found: method not found")
         if "json" in self.headers.get("Content-Type", ""):
@@ -164,6 +208,22 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             entry["status"] = status
         return None
+
+    def get_updates(self, params):
+        offset, limit = int(params.get("offset", 0)), int(params.get("limit", 100))
+        deadline = time.monotonic() + min(float(params.get("timeout", 0)), 2.0)
+        with lock:
+            polls.append({"time": time.time(), "offset": offset, "limit": limit})
+            updates[:] = [u for u in updates if u[0] >= offset]  # below the offset: confirmed
+            while not updates and time.monotonic() < deadline:
+                arrived.wait(deadline - time.monotonic())
+            batch = [text for _, text in updates[:limit]]
+        data = ('{"ok":true,"result":[' + ",".join(batch) + "]}").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def misbehave(self, rule, chat):
         mode = rule["mode"]
@@ -210,7 +270,8 @@ class Handler(BaseHTTPRequestHandler):
             state["message_id"] += 1
             msg = {"message_id": state["message_id"], "time": time.time(), "monotonic": time.monotonic(),
                    "chat_id": chat, "thread_id": params.get("message_thread_id"), "text": text,
-                   "silent": params.get("disable_notification") in (True, "true")}
+                   "silent": params.get("disable_notification") in (True, "true"),
+                   "reply_markup": params.get("reply_markup")}
             messages.append(msg)
             if state["messages_file"]:
                 with open(state["messages_file"], "a", encoding="utf-8") as f:
