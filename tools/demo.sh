@@ -99,7 +99,7 @@ for i in 1 2 3 4; do
     echo "  download $i: runs on (it was on ISP2)"
   fi
 done
-echo "  jalur reset $(isp1_resets) connection(s) of ISP1 and no other"
+echo "  jalur ended the $(isp1_resets) flow(s) pinned to ISP1 (the short connections above still in its flow table among them), no other WAN's"
 split "new connections during the outage"
 echo "  metrics: $(scrape |
   grep -E '^jalur_wan_(up|transitions_total\{wan="isp1",to="down"\})' | tr '\n' ' ')"
