@@ -94,7 +94,8 @@ TEST_CASE("throughput: counters that go back give no rate, and the next differen
     h.record(t0, one("isp1", 900, 900));
     h.record(t0 + 1s, one("isp1", 100, 100)); // the data path was reloaded: its counters start over
     h.record(t0 + 2s, one("isp1", 600, 300));
-    const auto &r = h.window().wans.at("isp1");
+    auto w = h.window(); // a copy: the window is returned by value
+    const auto &r = w.wans.at("isp1");
     CHECK_FALSE(r.tx[1]);
     CHECK_FALSE(r.rx[1]);
     CHECK(*r.tx[2] == Approx(500));
